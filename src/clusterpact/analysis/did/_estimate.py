@@ -1,0 +1,596 @@
+"""Numerical kernels for group-time average treatment effects.
+
+The 2x2 estimators are those of Sant'Anna & Zhao (2020, J. Econometrics 219(1),
+101-122) as used by Callaway & Sant'Anna (2021, J. Econometrics 225(2), 200-230)
+and implemented in the R packages ``did``/``DRDID``:
+
+* ``dr``  -- locally efficient doubly robust DiD (DRDID ``drdid_panel`` /
+  ``drdid_rc``), Sant'Anna & Zhao (2020) eq. (3.1) and (3.4);
+* ``ipw`` -- normalised (Hajek) inverse probability weighting, Abadie (2005)
+  with stabilised weights (DRDID ``std_ipw_did_panel`` / ``std_ipw_did_rc``);
+* ``reg`` -- outcome regression, Heckman, Ichimura & Todd (1997)
+  (DRDID ``reg_did_panel`` / ``reg_did_rc``).
+
+Each kernel returns the estimate and its influence function; the caller scales
+the influence function by n / n_cell (Callaway & Sant'Anna 2021, eq. (3.6) with
+the cell's sampling share) and places it in the unit-level matrix.
+
+Panel kernels work on the "split" layout: arrays for the treated cohort and for
+the comparison units separately (``*_1`` and ``*_0``), which is how the panel
+stores them (contiguous blocks) and saves building a treatment dummy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from clusterpact.analysis._inputs import InputError
+from clusterpact.analysis._progress import ProgressCallback, report
+
+from ._options import Options
+from ._panel import Panel
+
+# DRDID's trimming of the propensity score: fitted values are capped at 1 - 1e-6
+# and comparison units with a score of 0.995 or more get zero weight.
+_PS_CAP = 1.0 - 1e-6
+_PS_TRIM = 0.995
+# R did declares a cell's overlap violated when a fitted score reaches 0.999.
+_OVERLAP = 0.999
+_EPS = np.finfo(float).eps
+
+
+class CellError(InputError):
+    """A single (g, t) comparison cannot be estimated; message names the cell."""
+
+
+@dataclass(frozen=True)
+class CellEstimate:
+    """ATT of one 2x2 comparison and its influence function.
+
+    Attributes
+    ----------
+    att : float
+    influence_1 : ndarray, shape (m1,)
+        Influence function on the treated units (panel) or rows (repeated cross section).
+    influence_0 : ndarray, shape (m0,)
+        Influence function on the comparison units; empty for the cross-section kernels,
+        whose ``influence_1`` covers all rows.
+    """
+
+    att: float
+    influence_1: np.ndarray
+    influence_0: np.ndarray
+
+
+@dataclass(frozen=True)
+class PropensityFit:
+    """Logit propensity score on a 2x2 sample (treated vs comparison units).
+
+    Attributes
+    ----------
+    ps_1, ps_0 : ndarray, shapes (m1,) and (m0,)
+        Fitted scores, capped at 1 - 1e-6.
+    weight_0 : ndarray, shape (m0,)
+        Odds weights ps/(1-ps) of the comparison units, zero where trimmed.
+    hessian : ndarray, shape (k, k)
+        ``m * (X' diag(ps (1-ps)) X)^{-1}``, the inverse information scaled as in
+        DRDID (``vcov(glm) * n``), used by the estimation-effect term.
+    """
+
+    ps_1: np.ndarray
+    ps_0: np.ndarray
+    weight_0: np.ndarray
+    hessian: np.ndarray
+
+
+def fit_logit(x1: np.ndarray, x0: np.ndarray, cell: str) -> np.ndarray:
+    """Maximum-likelihood logit of D on X by Newton-Raphson.
+
+    ``x1`` (m1, k) are the rows with D = 1 and ``x0`` (m0, k) those with D = 0.
+    Returns the coefficient vector, shape (k,). Iterates to machine precision so
+    that results do not depend on a stopping rule (R's ``glm`` stops at a
+    relative deviance change of 1e-8; the DR estimate is insensitive to that).
+    """
+    m1, m0 = x1.shape[0], x0.shape[0]
+    k = x1.shape[1]
+    beta = np.zeros(k)
+    beta[0] = np.log(m1 / m0)
+    if k == 1:
+        return beta
+    loglik = -np.inf
+    for _ in range(100):
+        p1 = _expit(x1 @ beta)
+        p0 = _expit(x0 @ beta)
+        gradient = x1.T @ (1.0 - p1) - x0.T @ p0
+        information = (x1.T * (p1 * (1.0 - p1))) @ x1 + (x0.T * (p0 * (1.0 - p0))) @ x0
+        step = _solve(information, gradient, cell, "propensity score")
+        # Step halving keeps Newton monotone when the start is far away.
+        for _ in range(30):
+            trial = beta + step
+            value = _loglik(x1, x0, trial)
+            if value >= loglik - 1e-12 * abs(loglik) or not np.isfinite(loglik):
+                break
+            step = step / 2.0
+        beta, loglik = trial, value
+        if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(beta))):
+            break
+    else:
+        warnings.warn(f"propensity score fit did not converge for {cell}", stacklevel=4)
+    return beta
+
+
+def _loglik(x1: np.ndarray, x0: np.ndarray, beta: np.ndarray) -> float:
+    # log(expit(z)) = -log1p(exp(-z)), computed stably by logaddexp.
+    return float(-np.logaddexp(0.0, -(x1 @ beta)).sum() - np.logaddexp(0.0, x0 @ beta).sum())
+
+
+def _expit(z: np.ndarray) -> np.ndarray:
+    out = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + out), out / (1.0 + out))
+
+
+def _solve(matrix: np.ndarray, rhs: np.ndarray, cell: str, what: str) -> np.ndarray:
+    if matrix.shape[0] > 1 and 1.0 / np.linalg.cond(matrix, 1) < _EPS:
+        raise CellError(
+            f"the {what} design is singular for {cell}: covariates are collinear or do "
+            "not vary in this comparison; drop or recode covariates"
+        )
+    return np.linalg.solve(matrix, rhs)
+
+
+def _inverse(matrix: np.ndarray, cell: str, what: str) -> np.ndarray:
+    return _solve(matrix, np.eye(matrix.shape[0]), cell, what)
+
+
+def fit_propensity(x1: np.ndarray, x0: np.ndarray, cell: str) -> PropensityFit:
+    """Propensity score and the pieces of its influence function (DRDID conventions)."""
+    m = x1.shape[0] + x0.shape[0]
+    beta = fit_logit(x1, x0, cell)
+    ps_1 = np.minimum(_expit(x1 @ beta), _PS_CAP)
+    ps_0 = np.minimum(_expit(x0 @ beta), _PS_CAP)
+    if max(ps_1.max(), ps_0.max(initial=0.0)) >= _OVERLAP:
+        raise CellError(
+            f"overlap fails for {cell}: some units have an estimated propensity score of "
+            f"{_OVERLAP} or more given the covariates; drop or coarsen covariates, or use "
+            "method='reg'"
+        )
+    weight_0 = np.where(ps_0 < _PS_TRIM, ps_0 / (1.0 - ps_0), 0.0)
+    information = (x1.T * (ps_1 * (1.0 - ps_1))) @ x1 + (x0.T * (ps_0 * (1.0 - ps_0))) @ x0
+    hessian = _inverse(information, cell, "propensity score") * m
+    return PropensityFit(ps_1=ps_1, ps_0=ps_0, weight_0=weight_0, hessian=hessian)
+
+
+def comparison_gram_inverse(x0: np.ndarray, m: int, cell: str) -> np.ndarray:
+    """``(X0'X0 / m)^{-1}``, shape (k, k): the OLS bread on the comparison units."""
+    return _inverse(x0.T @ x0 / m, cell, "outcome regression")
+
+
+def panel_dr(
+    dy_1: np.ndarray,
+    dy_0: np.ndarray,
+    x1: np.ndarray,
+    x0: np.ndarray,
+    ps: PropensityFit,
+    bread: np.ndarray,
+) -> CellEstimate:
+    """Doubly robust DiD for panel data (Sant'Anna & Zhao 2020, eq. 3.1; DRDID ``drdid_panel``).
+
+    ``dy_1`` (m1,), ``dy_0`` (m0,) are outcome changes between the period and its base;
+    ``x1`` (m1, k), ``x0`` (m0, k) the covariates with an intercept column.
+    """
+    m1, m0 = dy_1.shape[0], dy_0.shape[0]
+    m = m1 + m0
+    beta = bread @ (x0.T @ dy_0) / m
+    r1 = dy_1 - x1 @ beta
+    r0 = dy_0 - x0 @ beta
+    w0 = ps.weight_0
+    sw0 = w0.sum()
+    eta_1 = r1.sum() / m1
+    eta_0 = (w0 * r0).sum() / sw0
+    mean_w1, mean_w0 = m1 / m, sw0 / m
+    dev0 = w0 * (r0 - eta_0)
+    # Estimation effects: outcome regression through M1 (treated) and M3
+    # (comparison), propensity score through M2 -- DRDID's naming.
+    m1_vec = x1.sum(axis=0) / m
+    m2_vec = x0.T @ dev0 / m
+    m3_vec = x0.T @ w0 / m
+    h_m2 = ps.hessian @ m2_vec
+    ols_1 = r0 * (x0 @ (bread @ m1_vec))
+    ols_3 = r0 * (x0 @ (bread @ m3_vec))
+    influence_1 = (r1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * (x1 @ h_m2) / mean_w0
+    influence_0 = -ols_1 / mean_w1 - (dev0 - ps.ps_0 * (x0 @ h_m2) - ols_3) / mean_w0
+    return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
+
+
+def panel_ipw(
+    dy_1: np.ndarray,
+    dy_0: np.ndarray,
+    x1: np.ndarray,
+    x0: np.ndarray,
+    ps: PropensityFit,
+) -> CellEstimate:
+    """Normalised IPW DiD for panel data (Abadie 2005 with Hajek weights; DRDID ``std_ipw_did_panel``)."""
+    m1, m0 = dy_1.shape[0], dy_0.shape[0]
+    m = m1 + m0
+    w0 = ps.weight_0
+    sw0 = w0.sum()
+    eta_1 = dy_1.sum() / m1
+    eta_0 = (w0 * dy_0).sum() / sw0
+    dev0 = w0 * (dy_0 - eta_0)
+    h_m2 = ps.hessian @ (x0.T @ dev0 / m)
+    mean_w1, mean_w0 = m1 / m, sw0 / m
+    influence_1 = (dy_1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * (x1 @ h_m2) / mean_w0
+    influence_0 = -(dev0 - ps.ps_0 * (x0 @ h_m2)) / mean_w0
+    return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
+
+
+def panel_reg(
+    dy_1: np.ndarray,
+    dy_0: np.ndarray,
+    x1: np.ndarray,
+    x0: np.ndarray,
+    bread: np.ndarray,
+) -> CellEstimate:
+    """Outcome-regression DiD for panel data (Heckman et al. 1997; DRDID ``reg_did_panel``)."""
+    m1, m0 = dy_1.shape[0], dy_0.shape[0]
+    m = m1 + m0
+    beta = bread @ (x0.T @ dy_0) / m
+    r1 = dy_1 - x1 @ beta
+    r0 = dy_0 - x0 @ beta
+    att = r1.sum() / m1
+    mean_w1 = m1 / m
+    m1_vec = x1.sum(axis=0) / m
+    influence_1 = (r1 - att) / mean_w1
+    influence_0 = -(r0 * (x0 @ (bread @ m1_vec))) / mean_w1
+    return CellEstimate(float(att), influence_1, influence_0)
+
+
+# ---------------------------------------------------------------------------
+# Repeated cross sections (used for unbalanced panels, as R did does with
+# allow_unbalanced_panel = TRUE). Rows, not units, are the observations here.
+# ---------------------------------------------------------------------------
+
+
+def _rc_propensity(x: np.ndarray, d: np.ndarray, cell: str) -> PropensityFit:
+    treated = d == 1
+    fit = fit_propensity(x[treated], x[~treated], cell)
+    ps = np.empty(d.shape[0])
+    ps[treated], ps[~treated] = fit.ps_1, fit.ps_0
+    weight = np.zeros(d.shape[0])
+    weight[~treated] = fit.weight_0
+    # Reuse the dataclass with full-length arrays: ps_1 holds every row's score.
+    return PropensityFit(ps_1=ps, ps_0=np.empty(0), weight_0=weight, hessian=fit.hessian)
+
+
+def _wls(x: np.ndarray, y: np.ndarray, mask: np.ndarray, cell: str, what: str):
+    """OLS on the rows in ``mask``; returns fitted values on all rows and the
+    asymptotic linear representation of the coefficients, shape (m, k)."""
+    m = x.shape[0]
+    xm = x * mask[:, None]
+    bread = _inverse(xm.T @ x / m, cell, what)
+    beta = bread @ (xm.T @ y) / m
+    fitted = x @ beta
+    return fitted, (xm * (y - fitted)[:, None]) @ bread
+
+
+def rc_dr(y, post, d, x, cell: str) -> CellEstimate:
+    """Locally efficient DR DiD for repeated cross sections (Sant'Anna & Zhao 2020,
+    eq. 3.4; DRDID ``drdid_rc``). Arrays have shape (m,), ``x`` (m, k).
+
+    The outcome-regression estimation effect of the treated component is the
+    post-period term minus the pre-period term, as the derivation gives and as
+    csdid implements; DRDID sums them. The difference vanishes asymptotically
+    (Sant'Anna & Zhao 2020, Thm 3.3) and only moves finite-sample SEs slightly.
+    """
+    ps = _rc_propensity(x, d, cell)
+    p = ps.ps_1
+    trim = np.where(d == 1, 1.0, (p < _PS_TRIM).astype(float))
+    c = 1 - d
+    f_c_pre, lin_c_pre = _wls(x, y, (c * (1 - post)).astype(bool), cell, "outcome regression")
+    f_c_post, lin_c_post = _wls(x, y, (c * post).astype(bool), cell, "outcome regression")
+    f_t_pre, lin_t_pre = _wls(x, y, (d * (1 - post)).astype(bool), cell, "outcome regression")
+    f_t_post, lin_t_post = _wls(x, y, (d * post).astype(bool), cell, "outcome regression")
+    f_c = post * f_c_post + (1 - post) * f_c_pre
+    odds = trim * p * c / (1 - p)
+    w_t_pre, w_t_post = trim * d * (1 - post), trim * d * post
+    w_c_pre, w_c_post = odds * (1 - post), odds * post
+    w_d, w_dt1, w_dt0 = trim * d, trim * d * post, trim * d * (1 - post)
+
+    def mean_ratio(w, v):
+        return (w * v).mean() / w.mean()
+
+    a = {
+        "t_pre": mean_ratio(w_t_pre, y - f_c),
+        "t_post": mean_ratio(w_t_post, y - f_c),
+        "c_pre": mean_ratio(w_c_pre, y - f_c),
+        "c_post": mean_ratio(w_c_post, y - f_c),
+        "d_post": mean_ratio(w_d, f_t_post - f_c_post),
+        "dt1_post": mean_ratio(w_dt1, f_t_post - f_c_post),
+        "d_pre": mean_ratio(w_d, f_t_pre - f_c_pre),
+        "dt0_pre": mean_ratio(w_dt0, f_t_pre - f_c_pre),
+    }
+    att = (
+        (a["t_post"] - a["t_pre"])
+        - (a["c_post"] - a["c_pre"])
+        + (a["d_post"] - a["dt1_post"])
+        - (a["d_pre"] - a["dt0_pre"])
+    )
+    lin_ps = ((d - p)[:, None] * x) @ ps.hessian
+
+    def lead(w, v, key):
+        # Leading influence term of a Hajek ratio mean(w v) / mean(w).
+        return w * (v - a[key]) / w.mean()
+
+    def colmean(v):
+        return (v[:, None] * x).mean(axis=0)
+
+    m1_post = -colmean(w_t_post * post) / w_t_post.mean()
+    m1_pre = -colmean(w_t_pre * (1 - post)) / w_t_pre.mean()
+    inf_treat = (
+        lead(w_t_post, y - f_c, "t_post")
+        - lead(w_t_pre, y - f_c, "t_pre")
+        + lin_c_post @ m1_post
+        - lin_c_pre @ m1_pre
+    )
+    m2_pre = colmean(w_c_pre * (y - f_c - a["c_pre"])) / w_c_pre.mean()
+    m2_post = colmean(w_c_post * (y - f_c - a["c_post"])) / w_c_post.mean()
+    m3_post = -colmean(w_c_post * post) / w_c_post.mean()
+    m3_pre = -colmean(w_c_pre * (1 - post)) / w_c_pre.mean()
+    inf_cont = (
+        lead(w_c_post, y - f_c, "c_post")
+        - lead(w_c_pre, y - f_c, "c_pre")
+        + lin_ps @ (m2_post - m2_pre)
+        + lin_c_post @ m3_post
+        - lin_c_pre @ m3_pre
+    )
+    gap_post, gap_pre = f_t_post - f_c_post, f_t_pre - f_c_pre
+    inf_eff = (lead(w_d, gap_post, "d_post") - lead(w_dt1, gap_post, "dt1_post")) - (
+        lead(w_d, gap_pre, "d_pre") - lead(w_dt0, gap_pre, "dt0_pre")
+    )
+    mom_post = colmean(w_d / w_d.mean() - w_dt1 / w_dt1.mean())
+    mom_pre = colmean(w_d / w_d.mean() - w_dt0 / w_dt0.mean())
+    inf_or = (lin_t_post - lin_c_post) @ mom_post - (lin_t_pre - lin_c_pre) @ mom_pre
+    return CellEstimate(float(att), inf_treat - inf_cont + inf_eff + inf_or, np.empty(0))
+
+
+def rc_ipw(y, post, d, x, cell: str) -> CellEstimate:
+    """Normalised IPW DiD for repeated cross sections (DRDID ``std_ipw_did_rc``)."""
+    ps = _rc_propensity(x, d, cell)
+    p = ps.ps_1
+    trim = np.where(d == 1, 1.0, (p < _PS_TRIM).astype(float))
+    odds = trim * p * (1 - d) / (1 - p)
+    weights = {
+        "t_pre": trim * d * (1 - post),
+        "t_post": trim * d * post,
+        "c_pre": odds * (1 - post),
+        "c_post": odds * post,
+    }
+    eta = {k: w * y / w.mean() for k, w in weights.items()}
+    a = {k: e.mean() for k, e in eta.items()}
+    att = (a["t_post"] - a["t_pre"]) - (a["c_post"] - a["c_pre"])
+    lead = {k: eta[k] - weights[k] * a[k] / weights[k].mean() for k in weights}
+    lin_ps = ((d - p)[:, None] * x) @ ps.hessian
+    m2 = {
+        k: ((weights[k] * (y - a[k]))[:, None] * x).mean(axis=0) / weights[k].mean()
+        for k in ("c_pre", "c_post")
+    }
+    inf_treat = lead["t_post"] - lead["t_pre"]
+    inf_cont = lead["c_post"] - lead["c_pre"] + lin_ps @ (m2["c_post"] - m2["c_pre"])
+    return CellEstimate(float(att), inf_treat - inf_cont, np.empty(0))
+
+
+def rc_reg(y, post, d, x, cell: str) -> CellEstimate:
+    """Outcome-regression DiD for repeated cross sections (DRDID ``reg_did_rc``)."""
+    c = 1 - d
+    f_pre, lin_pre = _wls(x, y, (c * (1 - post)).astype(bool), cell, "outcome regression")
+    f_post, lin_post = _wls(x, y, (c * post).astype(bool), cell, "outcome regression")
+    w_pre, w_post, w_d = d * (1 - post), d * post, d.astype(float)
+    e_pre = (w_pre * y).mean() / w_pre.mean()
+    e_post = (w_post * y).mean() / w_post.mean()
+    e_cont = (w_d * (f_post - f_pre)).mean() / w_d.mean()
+    att = (e_post - e_pre) - e_cont
+    inf_treat = (w_post * y - w_post * e_post) / w_post.mean() - (
+        w_pre * y - w_pre * e_pre
+    ) / w_pre.mean()
+    moment = (w_d[:, None] * x).mean(axis=0)
+    inf_cont = (
+        w_d * (f_post - f_pre) - w_d * e_cont + lin_post @ moment - lin_pre @ moment
+    ) / w_d.mean()
+    return CellEstimate(float(att), inf_treat - inf_cont, np.empty(0))
+
+
+# ---------------------------------------------------------------------------
+# The (g, t) loop
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One group-time comparison: cohort ``g`` in period ``t`` against ``base``."""
+
+    g: float
+    t: float
+    base: float
+    t_index: int
+    base_index: int
+    threshold: float | None  # not-yet-treated: comparison cohorts adopt after this
+
+
+@dataclass(frozen=True)
+class CellResults:
+    """All ATT(g, t) of a panel.
+
+    Attributes
+    ----------
+    cells : tuple of Cell, length K
+    att : ndarray, shape (K,)
+    influence : ndarray, shape (K, n)
+        Influence function of each ATT(g, t) on each unit (Callaway & Sant'Anna
+        2021, eq. 3.6 scaled so that ``se = sqrt(sum(psi**2)) / n``).
+    n_treated, n_control : ndarray, shape (K,)
+        Units (or rows, for unbalanced panels) on each side of the comparison.
+    """
+
+    cells: tuple[Cell, ...]
+    att: np.ndarray
+    influence: np.ndarray
+    n_treated: np.ndarray
+    n_control: np.ndarray
+
+
+def plan_cells(panel: Panel, options: Options) -> list[Cell]:
+    """The (g, t) cells and their base periods, following R did (``compute.att_gt``).
+
+    Varying base: pre-treatment periods are compared with the period just before;
+    from ``g - anticipation`` on, with the last period before ``g - anticipation``.
+    Universal base: always that last period (its own cell is the normalised 0).
+    """
+    periods = panel.periods
+    delta = options.anticipation
+    offset = 1 if options.base_period == "varying" else 0
+    not_yet = options.control_group == "not_yet_treated"
+    cells = []
+    for g in panel.cohorts:
+        last_pre = int(np.flatnonzero(periods + delta < g)[-1])
+        for i in range(periods.shape[0] - offset):
+            current = i + offset
+            base = last_pre if options.base_period == "universal" else i
+            if g - delta <= periods[current]:
+                base = last_pre
+            threshold = float(periods[max(current, base)] + delta) if not_yet else None
+            cells.append(
+                Cell(
+                    g=float(g),
+                    t=float(periods[current]),
+                    base=float(periods[base]),
+                    t_index=current,
+                    base_index=base,
+                    threshold=threshold,
+                )
+            )
+    return cells
+
+
+def estimate_cells(
+    panel: Panel, options: Options, progress: ProgressCallback | None = None
+) -> CellResults:
+    """Estimate every ATT(g, t) and its influence function; numpy work per cell."""
+    cells = plan_cells(panel, options)
+    n = panel.n_units
+    k_cells = len(cells)
+    att = np.zeros(k_cells)
+    influence = np.zeros((k_cells, n))
+    n_treated = np.zeros(k_cells, dtype=np.int64)
+    n_control = np.zeros(k_cells, dtype=np.int64)
+    cache: dict[tuple, object] = {}
+    for k, cell in enumerate(cells):
+        report(progress, 0.8 * k / k_cells, f"ATT(g={cell.g:g}, t={cell.t:g})")
+        if cell.t_index == cell.base_index:
+            continue  # universal base period: ATT normalised to 0, zero influence
+        g_lo, g_hi = panel.block(cell.g)
+        c_lo = panel.controls_from(cell.threshold)
+        controls = [(c_lo, g_lo), (g_hi, n)] if c_lo <= g_lo else [(c_lo, n)]
+        controls = [(a, b) for a, b in controls if b > a]
+        m0 = sum(b - a for a, b in controls)
+        label = f"cohort g={cell.g:g}, period t={cell.t:g}"
+        if m0 < 2:
+            raise CellError(
+                f"too few comparison units for {label}: {m0} found, at least 2 are needed"
+            )
+        if panel.balanced:
+            est = _panel_cell(panel, options, cell, (g_lo, g_hi), controls, cache, label)
+            scale = n / (g_hi - g_lo + m0)
+            influence[k, g_lo:g_hi] = scale * est.influence_1
+            pos = 0
+            for a, b in controls:
+                influence[k, a:b] = scale * est.influence_0[pos : pos + b - a]
+                pos += b - a
+            n_treated[k], n_control[k] = g_hi - g_lo, m0
+        else:
+            est, rows_unit, counts = _rc_cell(panel, options, cell, (g_lo, g_hi), controls, label)
+            # R did: influence scaled by n_units / n_rows of the cell, then summed
+            # within unit, so units seen in both periods count once.
+            scale = n / rows_unit.shape[0]
+            influence[k] = np.bincount(rows_unit, weights=scale * est.influence_1, minlength=n)
+            n_treated[k], n_control[k] = counts
+        if not np.isfinite(est.att):
+            raise CellError(f"the estimate is not finite for {label}")
+        att[k] = est.att
+    return CellResults(
+        cells=tuple(cells),
+        att=att,
+        influence=influence,
+        n_treated=n_treated,
+        n_control=n_control,
+    )
+
+
+def _design(x: np.ndarray | None, period: int, lo: int, hi: int) -> np.ndarray:
+    """Covariate design with intercept for units [lo, hi) in ``period``, shape (m, 1 + p)."""
+    m = hi - lo
+    if x is None:
+        return np.ones((m, 1))
+    out = np.empty((m, 1 + x.shape[0]))
+    out[:, 0] = 1.0
+    out[:, 1:] = x[:, period, lo:hi].T
+    return out
+
+
+def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEstimate:
+    y = panel.outcome
+    t, b = cell.t_index, cell.base_index
+    # DRDID's panel estimators condition on covariates of the earlier of the
+    # two periods (R did's panel2cs2 keeps the first row of each unit).
+    x_period = 0 if panel.covariates_invariant else min(t, b)
+    key = (cell.g, controls[0][0], x_period)
+    if key not in cache:
+        x1 = _design(panel.covariates, x_period, *treated)
+        x0 = np.concatenate([_design(panel.covariates, x_period, a, c) for a, c in controls])
+        m = x1.shape[0] + x0.shape[0]
+        ps = fit_propensity(x1, x0, label) if options.method in ("dr", "ipw") else None
+        bread = comparison_gram_inverse(x0, m, label) if options.method in ("dr", "reg") else None
+        cache.clear()  # cells of one cohort are consecutive; keep memory flat
+        cache[key] = (x1, x0, ps, bread)
+    x1, x0, ps, bread = cache[key]
+    g_lo, g_hi = treated
+    dy_1 = y[t, g_lo:g_hi] - y[b, g_lo:g_hi]
+    if len(controls) == 1:
+        a, c = controls[0]
+        dy_0 = y[t, a:c] - y[b, a:c]
+    else:
+        dy_0 = np.concatenate([y[t, a:c] - y[b, a:c] for a, c in controls])
+    if options.method == "dr":
+        return panel_dr(dy_1, dy_0, x1, x0, ps, bread)
+    if options.method == "ipw":
+        return panel_ipw(dy_1, dy_0, x1, x0, ps)
+    return panel_reg(dy_1, dy_0, x1, x0, bread)
+
+
+def _rc_cell(panel, options, cell, treated, controls, label):
+    g_lo, g_hi = treated
+    unit = panel.row_unit
+    in_treated = (unit >= g_lo) & (unit < g_hi)
+    in_control = np.zeros_like(in_treated)
+    for a, c in controls:
+        in_control |= (unit >= a) & (unit < c)
+    in_periods = (panel.row_period == cell.t_index) | (panel.row_period == cell.base_index)
+    rows = np.flatnonzero(in_periods & (in_treated | in_control))
+    d = in_treated[rows].astype(np.float64)
+    post = (panel.row_period[rows] == cell.t_index).astype(np.float64)
+    for what, mask in (
+        ("treated units in the period", (d == 1) & (post == 1)),
+        ("treated units in the base period", (d == 1) & (post == 0)),
+        ("comparison units in the period", (d == 0) & (post == 1)),
+        ("comparison units in the base period", (d == 0) & (post == 0)),
+    ):
+        if mask.sum() < 1:
+            raise CellError(f"no {what} for {label}")
+    y = panel.row_outcome[rows]
+    x = np.column_stack([np.ones(rows.shape[0]), panel.row_covariates[rows]])
+    kernel = {"dr": rc_dr, "ipw": rc_ipw, "reg": rc_reg}[options.method]
+    est = kernel(y, post, d, x, label)
+    counts = (int(d.sum()), int(rows.shape[0] - d.sum()))
+    return est, unit[rows], counts

@@ -1,0 +1,351 @@
+"""Turn a long firm-year frame into the arrays the group-time estimator works on.
+
+Everything here runs once per call and is vectorised over rows: no Python loop
+touches individual units. Units are re-ordered so that each adoption cohort is
+one contiguous block, treated cohorts ascending and the never-treated last.
+With that order every comparison sample of Callaway & Sant'Anna (2021) -- one
+cohort plus either the never-treated or all cohorts adopting after a date -- is
+at most three contiguous slices, so the per-cell work is slicing, not masking.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from clusterpact.analysis._inputs import InputError, require_columns, require_numeric
+
+from ._options import Options
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A validated panel, units sorted by adoption cohort.
+
+    Attributes
+    ----------
+    periods : ndarray, shape (T,)
+        Sorted distinct time periods (original values).
+    cohorts : ndarray, shape (G,)
+        Treated cohorts (first treatment periods) for which ATT(g, t) is estimated.
+    unit_cohort : ndarray, shape (n,)
+        Cohort of each unit, 0 for never treated; ascending with 0 placed last.
+    cohort_values, cohort_start : ndarray, shapes (C,) and (C + 1,)
+        The distinct cohorts in unit order and the unit index where each begins.
+    balanced : bool
+        True when every unit is observed in every period.
+    outcome : ndarray, shape (T, n), or None
+        Balanced panels only: outcome by period and unit.
+    covariates : ndarray, shape (p, T, n), or None
+        Balanced panels only: covariates by period and unit (None without covariates).
+    covariates_invariant : bool
+        True when no covariate changes over time within a unit.
+    row_unit, row_period : ndarray, shape (N,)
+        Unbalanced panels only: unit index and period index of each kept row.
+    row_outcome : ndarray, shape (N,)
+    row_covariates : ndarray, shape (N, p)
+    cluster : ndarray, shape (n,), or None
+        Integer cluster code of each unit when clustering beyond the unit.
+    n_clusters : int
+    n_rows : int
+        Rows used after dropping incomplete rows and already-treated units.
+    notes : tuple of str
+        Data changes made on the way (rows dropped, cohorts recoded), for the record.
+    """
+
+    periods: np.ndarray
+    cohorts: np.ndarray
+    unit_cohort: np.ndarray
+    cohort_values: np.ndarray
+    cohort_start: np.ndarray
+    balanced: bool
+    outcome: np.ndarray | None
+    covariates: np.ndarray | None
+    covariates_invariant: bool
+    row_unit: np.ndarray | None
+    row_period: np.ndarray | None
+    row_outcome: np.ndarray | None
+    row_covariates: np.ndarray | None
+    cluster: np.ndarray | None
+    n_clusters: int
+    n_rows: int
+    n_covariates: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_units(self) -> int:
+        return int(self.unit_cohort.shape[0])
+
+    def block(self, cohort: float) -> tuple[int, int]:
+        """Unit index range [start, stop) of one cohort."""
+        i = int(np.flatnonzero(self.cohort_values == cohort)[0])
+        return int(self.cohort_start[i]), int(self.cohort_start[i + 1])
+
+    def controls_from(self, threshold: float | None) -> int:
+        """First unit index of the control range.
+
+        ``threshold=None`` means never-treated only; otherwise the not-yet-treated
+        comparison group: every unit whose cohort is later than ``threshold`` (the
+        never-treated sit at the end, so this is a suffix of the unit order).
+        """
+        values = self.cohort_values
+        treated = values > 0
+        later = ~treated if threshold is None else ~treated | (values > threshold)
+        hits = np.flatnonzero(later)
+        return int(self.cohort_start[hits[0]]) if hits.size else self.n_units
+
+
+def prepare_panel(
+    frame: pl.DataFrame,
+    *,
+    y: str,
+    unit: str,
+    time: str,
+    group: str,
+    covariates: list[str],
+    cluster: str | None,
+    options: Options,
+) -> Panel:
+    """Validate the long frame and build a :class:`Panel`; the frame is not modified."""
+    require_columns(frame, {"y": y, "unit": unit, "time": time, "group": group, "cluster": cluster})
+    require_columns(frame, {f"covariates[{i}]": c for i, c in enumerate(covariates)})
+    require_numeric(frame, y, "y")
+    require_numeric(frame, time, "time")
+    require_numeric(frame, group, "group")
+    for i, c in enumerate(covariates):
+        require_numeric(frame, c, f"covariates[{i}]")
+    if len({y, unit, time, group}) < 4:
+        raise InputError("y, unit, time and group must name four different columns")
+    if frame.height == 0:
+        raise InputError("the data has no rows")
+
+    notes: list[str] = []
+    columns = list(
+        dict.fromkeys([unit, time, group, y, *covariates, *([cluster] if cluster else [])])
+    )
+    sub = frame.select(columns)
+    for column, argument in ((unit, "unit"), (time, "time")):
+        if sub[column].null_count():
+            raise InputError(f"column {column!r} (given as {argument}) has missing values")
+    if cluster is not None and sub[cluster].null_count():
+        raise InputError(f"column {cluster!r} (given as cluster) has missing values")
+
+    # R did drops rows with a missing outcome or covariate (complete cases);
+    # NaN and infinities are treated as missing because no estimate can use them.
+    model = [y, *covariates]
+    complete = pl.all_horizontal(
+        [pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64).is_finite() for c in model]
+    )
+    n_before = sub.height
+    sub = sub.filter(complete)
+    if sub.height < n_before:
+        dropped = n_before - sub.height
+        notes.append(f"dropped {dropped} rows with a missing or non-finite outcome/covariate")
+        warnings.warn(notes[-1], stacklevel=3)
+    if sub.height == 0:
+        raise InputError(f"no rows left after dropping missing values of {', '.join(model)}")
+
+    sub = sub.with_columns(pl.col(group).fill_null(0).fill_nan(0).alias(group))
+    if (sub[group] < 0).any():
+        raise InputError(
+            f"column {group!r} (given as group) has negative values; use the first "
+            "treatment period, or 0 for never-treated units"
+        )
+
+    periods = np.sort(sub[time].unique().to_numpy().astype(np.float64))
+    first, last = periods[0], periods[-1]
+    delta = options.anticipation
+
+    # Units first treated at or before the first period (net of anticipation)
+    # have no untreated baseline; R did drops them with a warning, and so do we.
+    already = (pl.col(group) > 0) & (pl.col(group) <= first + delta)
+    n_already = sub.filter(already)[unit].n_unique()
+    if n_already:
+        sub = sub.filter(~already)
+        notes.append(
+            f"dropped {n_already} units already treated in the first period {_fmt(first)}"
+            + (f" (anticipation {delta})" if delta else "")
+        )
+        warnings.warn(notes[-1], stacklevel=3)
+    # Adoption after the last period (net of anticipation) is not observed in
+    # the window: such units are untreated throughout, as R did recodes them.
+    late = pl.col(group) > last + delta
+    n_late = sub.filter(late)[unit].n_unique()
+    if n_late:
+        sub = sub.with_columns(pl.when(late).then(0).otherwise(pl.col(group)).alias(group))
+        notes.append(
+            f"{n_late} units first treated after {_fmt(last)} are treated as never treated"
+        )
+    stray = np.setdiff1d(sub.filter(pl.col(group) > 0)[group].unique().to_numpy(), periods)
+    if stray.size:
+        raise InputError(
+            f"column {group!r} (given as group) has value {_fmt(stray[0])} that never appears "
+            f"as a time period in column {time!r}; group must hold the first treatment period "
+            "(0 or missing for never treated)"
+        )
+
+    has_never = bool((sub[group] == 0).any())
+    if not has_never:
+        if options.control_group == "never_treated":
+            raise InputError(
+                f"no never-treated units (column {group!r} is never 0 or missing); "
+                "use control_group='not_yet_treated'"
+            )
+        # As R did: with no never-treated units, the last cohort only serves as
+        # a comparison group, so periods from its adoption onwards carry no
+        # information and are cut.
+        latest = float(sub[group].max())
+        sub = sub.filter(pl.col(time) < latest - delta)
+        notes.append(
+            f"no never-treated units: cohort {_fmt(latest)} serves only as a comparison "
+            f"group and periods from {_fmt(latest - delta)} on are dropped"
+        )
+        if sub.height == 0:
+            raise InputError("no periods left before the last cohort adopts treatment")
+        periods = np.sort(sub[time].unique().to_numpy().astype(np.float64))
+
+    sub = _sort_by_unit_time(sub, unit, time)
+    run = sub.select(pl.col(unit).rle_id()).to_series().to_numpy()
+    t_rows = sub[time].to_numpy().astype(np.float64)
+    same_unit = run[1:] == run[:-1]
+    if np.any(same_unit & (t_rows[1:] == t_rows[:-1])):
+        i = int(np.flatnonzero(same_unit & (t_rows[1:] == t_rows[:-1]))[0])
+        raise InputError(
+            f"unit {sub[unit][i]!r} appears twice in period {_fmt(t_rows[i])}: columns "
+            f"{unit!r} (unit) and {time!r} (time) must identify rows uniquely"
+        )
+    starts = np.flatnonzero(np.concatenate(([True], ~same_unit)))
+    n = int(starts.shape[0])
+    g_rows = sub[group].to_numpy().astype(np.float64)
+    g_unit = g_rows[starts]
+    if np.any(g_rows != g_unit[run]):
+        i = int(np.flatnonzero(g_rows != g_unit[run])[0])
+        raise InputError(
+            f"column {group!r} (given as group) varies over time within unit "
+            f"{sub[unit][i]!r}; it must hold the unit's first treatment period in every row"
+        )
+
+    cluster_unit: np.ndarray | None = None
+    n_clusters = n
+    if cluster is not None and cluster != unit:
+        varies = sub.select(
+            (
+                (pl.col(cluster) != pl.col(cluster).shift(1)) & pl.Series(np.r_[False, same_unit])
+            ).any()
+        ).item()
+        if varies:
+            raise InputError(
+                f"column {cluster!r} (given as cluster) varies over time within a unit; "
+                "clusters must contain whole units"
+            )
+        cluster_unit = (
+            sub[cluster].gather(starts).rank("dense").cast(pl.Int64).to_numpy() - 1
+        ).astype(np.int64)
+        n_clusters = int(cluster_unit.max()) + 1
+
+    t_codes = np.searchsorted(periods, t_rows)
+    n_periods = periods.shape[0]
+    if n_periods < 2:
+        raise InputError(f"column {time!r} (given as time) has fewer than two periods")
+
+    # Cohort order: treated cohorts ascending, never-treated last.
+    key = np.where(g_unit == 0, np.inf, g_unit)
+    order = np.argsort(key, kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    unit_cohort = g_unit[order]
+    sorted_key = key[order]
+    cohort_values, first_index = np.unique(sorted_key, return_index=True)
+    cohort_start = np.append(first_index, n).astype(np.int64)
+    cohort_values = np.where(np.isinf(cohort_values), 0.0, cohort_values)
+    if cluster_unit is not None:
+        cluster_unit = cluster_unit[order]
+
+    cohorts = cohort_values[cohort_values > 0]
+    if not has_never:
+        cohorts = cohorts[cohorts < latest]
+    cohorts = cohorts[cohorts > periods[0] + delta]
+    if cohorts.size == 0:
+        raise InputError(
+            f"no treated cohort left to evaluate: column {group!r} (given as group) must hold "
+            "the first treatment period of treated units within the observed periods"
+        )
+    sizes = np.diff(cohort_start)
+    for value, size in zip(cohort_values, sizes, strict=True):
+        if size < 2 and (value in cohorts or (value == 0 and has_never)):
+            what = "never-treated units" if value == 0 else f"cohort {_fmt(value)}"
+            raise InputError(
+                f"too few units: {what} in column {group!r} has {size} unit; at least 2 are "
+                "needed to estimate effects and their standard errors"
+            )
+
+    y_rows = sub[y].to_numpy().astype(np.float64)
+    x_rows = (
+        sub.select(covariates).to_numpy().astype(np.float64)
+        if covariates
+        else np.empty((sub.height, 0))
+    )
+    balanced = sub.height == n * n_periods
+    common = dict(
+        periods=periods,
+        cohorts=cohorts,
+        unit_cohort=unit_cohort,
+        cohort_values=cohort_values,
+        cohort_start=cohort_start,
+        cluster=cluster_unit,
+        n_clusters=n_clusters,
+        n_rows=int(sub.height),
+        n_covariates=len(covariates),
+        notes=tuple(notes),
+    )
+    if balanced:
+        # Rows are sorted by unit then time, so a reshape is the wide matrix.
+        outcome = np.ascontiguousarray(y_rows.reshape(n, n_periods)[order].T)
+        if covariates:
+            wide = x_rows.reshape(n, n_periods, len(covariates))[order]
+            x = np.ascontiguousarray(np.transpose(wide, (2, 1, 0)))
+            invariant = bool(np.all(x == x[:, :1, :]))
+        else:
+            x, invariant = None, True
+        return Panel(
+            balanced=True,
+            outcome=outcome,
+            covariates=x,
+            covariates_invariant=invariant,
+            row_unit=None,
+            row_period=None,
+            row_outcome=None,
+            row_covariates=None,
+            **common,
+        )
+    notes.append("unbalanced panel: estimated with the repeated cross-section estimators")
+    common["notes"] = tuple(notes)
+    return Panel(
+        balanced=False,
+        outcome=None,
+        covariates=None,
+        covariates_invariant=False,
+        row_unit=rank[run],
+        row_period=t_codes,
+        row_outcome=y_rows,
+        row_covariates=x_rows,
+        **common,
+    )
+
+
+def _sort_by_unit_time(sub: pl.DataFrame, unit: str, time: str) -> pl.DataFrame:
+    """Sort rows by (unit, time) unless they already are; cheap check first."""
+    if sub[unit].is_sorted():
+        run = sub.select(pl.col(unit).rle_id()).to_series().to_numpy()
+        t = sub[time].to_numpy()
+        if np.all((t[1:] >= t[:-1]) | (run[1:] != run[:-1])):
+            return sub
+    return sub.sort([unit, time])
+
+
+def _fmt(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
