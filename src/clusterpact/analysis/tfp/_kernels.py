@@ -95,19 +95,28 @@ def polynomial(columns: np.ndarray, degree: int, *, constant: bool = True) -> np
     """All monomials of total degree 1..``degree`` in the columns, shape (n, P).
 
     ``columns`` has shape (n, q); with ``constant`` a leading column of ones is
-    added, so P = C(q + degree, degree). Each monomial is built from one of lower
-    degree times one column, so the cost is one multiplication per column.
+    added, so P = C(q + degree, degree). Each monomial is one earlier monomial
+    times one column, written straight into a column-major block.
     """
     n, q = columns.shape
-    out: list[np.ndarray] = [np.ones(n)] if constant else []
-    previous: dict[Term, np.ndarray] = {(): np.ones(n)}
-    for d in range(1, degree + 1):
-        current: dict[Term, np.ndarray] = {}
-        for combo in itertools.combinations_with_replacement(range(q), d):
-            current[combo] = previous[combo[:-1]] * columns[:, combo[-1]]
-            out.append(current[combo])
-        previous = current
-    return np.column_stack(out)
+    combos = [
+        combo
+        for d in range(1, degree + 1)
+        for combo in itertools.combinations_with_replacement(range(q), d)
+    ]
+    offset = 1 if constant else 0
+    out = np.empty((n, len(combos) + offset), order="F")
+    if constant:
+        out[:, 0] = 1.0
+    position: dict[Term, int] = {}
+    cols = np.asfortranarray(columns)
+    for c, combo in enumerate(combos, start=offset):
+        if len(combo) == 1:
+            out[:, c] = cols[:, combo[0]]
+        else:
+            np.multiply(out[:, position[combo[:-1]]], cols[:, combo[-1]], out=out[:, c])
+        position[combo] = c
+    return out
 
 
 # -------------------------------------------------------------- production terms
@@ -309,10 +318,12 @@ def minimise_multistart(
     inner_lo, inner_hi = lower + 1e-6 * span, upper - 1e-6 * span
     for start in starts:
         start = np.clip(np.asarray(start, dtype=float), inner_lo, inner_hi)
+        cached = _Cached(problem)
         try:
             sol = optimize.least_squares(
-                problem.residuals,
+                cached.residuals,
                 start,
+                jac=cached.jacobian,
                 bounds=(lower, upper),
                 method="trf",
                 xtol=1e-10,
@@ -401,7 +412,13 @@ def _weight_root(z: np.ndarray) -> np.ndarray:
 
 def _law_of_motion(omega_lag: np.ndarray, degree: int) -> np.ndarray:
     """Design of :math:`g(\\omega_{t-1})`: 1, ω, ..., ω^degree, shape (n, degree+1)."""
-    return np.vander(omega_lag, degree + 1, increasing=True)
+    # Repeated products into contiguous columns: np.vander's accumulate and
+    # row-major strided writes are several times slower on long columns.
+    out = np.empty((omega_lag.shape[0], degree + 1), order="F")
+    out[:, 0] = 1.0
+    for d in range(1, degree + 1):
+        np.multiply(out[:, d - 1], omega_lag, out=out[:, d])
+    return out
 
 
 @dataclass(frozen=True)
@@ -456,33 +473,108 @@ class ControlFunctionData:
 
 
 @dataclass(frozen=True)
+class Evaluation:
+    """The second stage at one :math:`\\beta`.
+
+    Attributes
+    ----------
+    omega, omega_lag : ndarray, shape (n2,)
+        :math:`\\omega_t(\\beta) = \\hat\\phi_t - x_t\\beta` and its lag.
+    design : ndarray, shape (n2, degree+1)
+        :math:`1, \\omega_{t-1}, ..., \\omega_{t-1}^{degree}`.
+    coef : ndarray, shape (degree+1,)
+        Law of motion :math:`g` fitted by least squares of :math:`\\omega_t` on ``design``.
+    resid : ndarray, shape (n2,)
+        :math:`\\omega_t - g(\\omega_{t-1})`.
+    xi : ndarray, shape (n2,)
+        The GMM residual: ``resid`` for ACF; :math:`y_t - x^{free}_t\\hat\\beta_{free}
+        - x_t\\beta - g(\\omega_{t-1})` (that is :math:`\\xi_t + \\varepsilon_t`) for OP/LP.
+    """
+
+    omega: np.ndarray
+    omega_lag: np.ndarray
+    design: np.ndarray
+    coef: np.ndarray
+    resid: np.ndarray
+    xi: np.ndarray
+
+
+@dataclass(frozen=True)
 class SecondStage:
-    """A second-stage GMM problem ready for the optimiser."""
+    """A second-stage GMM problem: :math:`\\min_\\beta \\bar g(\\beta)'W\\bar g(\\beta)`.
+
+    :math:`\\bar g(\\beta) = Z'\\xi(\\beta)/n` and :math:`W = (Z'Z/n)^{-1} = LL'`
+    (``root`` is L, shape (m, m)).
+    """
 
     data: ControlFunctionData
     degree: int
     root: np.ndarray
+    offset: np.ndarray | None = None
+
+    def evaluate(self, beta: np.ndarray) -> Evaluation:
+        d = self.data
+        omega = d.phi - _combine(d.x, beta)
+        omega_lag = d.phi_lag - _combine(d.x_lag, beta)
+        design = _law_of_motion(omega_lag, self.degree)
+        coef = solve_normal(design.T @ design, design.T @ omega)
+        resid = omega - _combine(design, coef)
+        # g() is fitted on omega in both cases (phi is free of eps); OP/LP then take
+        # the residual of y itself, as in Olley & Pakes' second stage. Their
+        # difference, ``offset`` = target - phi, does not depend on beta.
+        xi = resid if self.offset is None else resid + self.offset
+        return Evaluation(omega, omega_lag, design, coef, resid, xi)
 
     def innovations(self, beta: np.ndarray) -> LawOfMotionFit:
-        """:math:`\\xi_t(\\beta)` (plus :math:`\\varepsilon_t` for OP/LP)."""
-        d = self.data
-        omega = d.phi - d.x @ beta
-        omega_lag = d.phi_lag - d.x_lag @ beta
-        # g() is fitted on omega in both cases (phi is free of eps); OP/LP then take
-        # the residual of y itself, as in Olley & Pakes' second stage.
-        fit = law_of_motion(omega, omega_lag, self.degree)
-        if d.target is None:
-            return fit
-        p = _law_of_motion(omega_lag, self.degree)
-        return LawOfMotionFit(xi=d.target - d.x @ beta - p @ fit.coef, coef=fit.coef)
+        """:math:`\\xi_t(\\beta)` (plus :math:`\\varepsilon_t` for OP/LP) and the law of motion."""
+        e = self.evaluate(beta)
+        return LawOfMotionFit(xi=e.xi, coef=e.coef)
 
     def moments(self, beta: np.ndarray) -> np.ndarray:
         """:math:`\\bar g(\\beta) = Z'\\xi(\\beta)/n`, shape (m,)."""
-        xi = self.innovations(beta).xi
+        xi = self.evaluate(beta).xi
         return self.data.z.T @ xi / xi.shape[0]
 
     def residuals(self, beta: np.ndarray) -> np.ndarray:
+        """:math:`L'\\bar g(\\beta)`, shape (m,): its sum of squares is the criterion."""
         return self.root.T @ self.moments(beta)
+
+    def residuals_at(self, e: Evaluation) -> np.ndarray:
+        return self.root.T @ (self.data.z.T @ e.xi) / e.xi.shape[0]
+
+    def jacobian_at(self, e: Evaluation) -> np.ndarray:
+        """:math:`\\partial L'\\bar g / \\partial\\beta'`, shape (m, p), in closed form.
+
+        With :math:`P = P(\\omega_{t-1})` the law-of-motion design, :math:`c` its
+        least-squares coefficients and :math:`u` their residual,
+
+        .. math::
+
+            \\frac{\\partial \\xi}{\\partial \\beta_j} = M_P a_j - P(P'P)^{-1} D_j' u,
+            \\quad a_j = -x_j + g'(\\omega_{t-1}) x_{j,t-1},
+            \\quad D_j = -\\partial P/\\partial\\omega_{t-1} \\circ x_{j,t-1},
+
+        from differentiating the normal equations :math:`P'u = 0`. The OP/LP
+        residual differs from :math:`u` by a term free of :math:`\\beta`, so the
+        formula serves both. One pass over the data replaces the p + 1 passes of
+        finite differences.
+        """
+        d = self.data
+        n = e.xi.shape[0]
+        deg = self.degree
+        powers = e.design  # 1, w, w^2, ... (column-major)
+        slope = np.zeros(n)  # g'(w)
+        dpow_u = np.zeros((n, deg + 1), order="F")  # dP/dw * u: 0, u, 2wu, 3w^2u, ...
+        for k in range(1, deg + 1):
+            slope += (k * e.coef[k]) * powers[:, k - 1]
+            dpow_u[:, k] = k * powers[:, k - 1] * e.resid
+        a = np.asfortranarray(slope[:, None] * d.x_lag - d.x)  # (n, p)
+        ptp = powers.T @ powers
+        # D_j' u = -(dP/dw * u)' x_lag[:, j]
+        dtu = -(dpow_u.T @ d.x_lag)  # (deg+1, p)
+        inner = solve_normal(ptp, powers.T @ a + dtu)  # (deg+1, p)
+        zg = d.z.T @ a - (d.z.T @ powers) @ inner  # (m, p)
+        return self.root.T @ zg / n
 
     def criterion(self, beta: np.ndarray) -> float:
         r = self.residuals(beta)
@@ -494,22 +586,66 @@ class SecondStage:
 
     def j_statistic(self, beta: np.ndarray) -> float:
         """:math:`n \\bar g'W\\bar g / \\hat\\sigma^2_\\xi` (see :class:`StartOutcome`)."""
-        xi = self.innovations(beta).xi
-        var = float(xi @ xi) / xi.shape[0]
-        return xi.shape[0] * self.criterion(beta) / var if var > 0 else float("inf")
+        e = self.evaluate(beta)
+        n = e.xi.shape[0]
+        var = float(e.xi @ e.xi) / n
+        r = self.residuals_at(e)
+        return n * float(r @ r) / var if var > 0 else float("inf")
 
     def persistence(self, beta: np.ndarray) -> float:
         """R-squared of :math:`\\omega_t` on the polynomial in :math:`\\omega_{t-1}`."""
-        d = self.data
-        omega = d.phi - d.x @ beta
-        fit = law_of_motion(omega, d.phi_lag - d.x_lag @ beta, self.degree)
-        tss = float(np.sum((omega - omega.mean()) ** 2))
-        return 1.0 - float(fit.xi @ fit.xi) / tss if tss > 0 else 0.0
+        e = self.evaluate(beta)
+        tss = float(np.sum((e.omega - e.omega.mean()) ** 2))
+        return 1.0 - float(e.resid @ e.resid) / tss if tss > 0 else 0.0
+
+
+class _Cached:
+    """Residuals and Jacobian for ``least_squares`` sharing one evaluation per point."""
+
+    def __init__(self, problem: SecondStage) -> None:
+        self.problem = problem
+        self._beta: np.ndarray | None = None
+        self._eval: Evaluation | None = None
+
+    def _at(self, beta: np.ndarray) -> Evaluation:
+        if self._beta is None or not np.array_equal(beta, self._beta):
+            self._eval = self.problem.evaluate(beta)
+            self._beta = beta.copy()
+        assert self._eval is not None
+        return self._eval
+
+    def residuals(self, beta: np.ndarray) -> np.ndarray:
+        return self.problem.residuals_at(self._at(beta))
+
+    def jacobian(self, beta: np.ndarray) -> np.ndarray:
+        return self.problem.jacobian_at(self._at(beta))
+
+
+def _combine(columns: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """``columns @ coef`` column by column: faster than BLAS for a few long columns."""
+    out = columns[:, 0] * coef[0]
+    for j in range(1, columns.shape[1]):
+        out += columns[:, j] * coef[j]
+    return out
 
 
 def second_stage(data: ControlFunctionData, degree: int) -> SecondStage:
-    """Set up the second stage with the one-step weight :math:`W = (Z'Z/n)^{-1}`."""
-    return SecondStage(data=data, degree=degree, root=_weight_root(data.z))
+    """Set up the second stage with the one-step weight :math:`W = (Z'Z/n)^{-1}`.
+
+    The arrays are stored column-major, the layout of every per-column operation
+    the optimiser repeats.
+    """
+    f = np.asfortranarray
+    offset = None if data.target is None else data.target - data.phi
+    data = ControlFunctionData(
+        target=data.target,
+        phi=data.phi,
+        phi_lag=data.phi_lag,
+        x=f(data.x),
+        x_lag=f(data.x_lag),
+        z=f(data.z),
+    )
+    return SecondStage(data=data, degree=degree, root=_weight_root(data.z), offset=offset)
 
 
 # ---------------------------------------------------------------- Wooldridge GMM

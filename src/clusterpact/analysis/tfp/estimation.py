@@ -587,22 +587,27 @@ def _assemble(
                 criterion=o.criterion,
                 converged=o.converged,
                 n_iterations=o.n_iterations,
+                j_stat=o.j_stat,
+                persistence=o.persistence,
+                plausible=o.plausible,
             )
             for o in ms.outcomes
         )
         converged = ms.best.converged
         n_iter = ms.best.n_iterations
         distinct = ms.distinct_minima
+        selection = ms.selection
         if distinct > 1:
             warnings.append(
                 f"the {len(ms.outcomes)} starts reached {distinct} different minima; "
-                "the one with the lowest criterion is reported (see diagnostics.starts)"
+                f"kept: {selection} (see diagnostics.starts)"
             )
         if not converged:
             warnings.append("the optimiser did not report convergence for the selected start")
     else:
         start_rows = ()
         converged, n_iter, distinct = True, 2 if method == "wrdg" else 0, 1
+        selection = "closed form" if method != "wrdg" else "closed form (two-step GMM)"
 
     elastic = K.output_elasticities(design.inputs, terms, full.beta).mean(axis=0)
     elasticities = MappingProxyType(
@@ -624,6 +629,7 @@ def _assemble(
         n_iterations=n_iter,
         starts=start_rows,
         distinct_minima=distinct,
+        selection=selection,
         n_obs=design.n_rows,
         n_obs_second_stage=full.n_second_stage,
         first_stage_r2=full.first_stage_r2 if method not in {"ols", "fe"} else None,

@@ -33,6 +33,9 @@ class StartSummary:
     criterion: float
     converged: bool
     n_iterations: int
+    j_stat: float
+    persistence: float
+    plausible: bool
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,9 @@ class StartSummary:
             "criterion": _num(self.criterion),
             "converged": self.converged,
             "n_iterations": self.n_iterations,
+            "j_stat": _num(self.j_stat),
+            "persistence": _num(self.persistence),
+            "plausible": self.plausible,
         }
 
 
@@ -62,7 +68,11 @@ class Diagnostics:
         Every optimiser run, the OLS start first.
     distinct_minima : int
         Number of different estimates the converged runs reached; more than one
-        means the criterion has several local minima and the lowest was kept.
+        means the criterion has several local minima.
+    selection : str
+        Which run was kept and why: the lowest criterion, or, when several minima
+        satisfy the moments, the economically plausible one with the most
+        persistent productivity (see ``docs/methods/tfp.md``).
     n_obs : int
         Firm-years in the data.
     n_obs_second_stage : int or None
@@ -80,6 +90,7 @@ class Diagnostics:
     n_iterations: int
     starts: tuple[StartSummary, ...]
     distinct_minima: int
+    selection: str
     n_obs: int
     n_obs_second_stage: int | None
     first_stage_r2: float | None
@@ -96,6 +107,7 @@ class Diagnostics:
             "n_iterations": self.n_iterations,
             "starts": [s.to_dict() for s in self.starts],
             "distinct_minima": self.distinct_minima,
+            "selection": self.selection,
             "n_obs": self.n_obs,
             "n_obs_second_stage": self.n_obs_second_stage,
             "first_stage_r2": _num(self.first_stage_r2),
@@ -210,14 +222,12 @@ class TFPResult:
         }
 
     def _rows(self) -> list[tuple[str, str, str, str]]:
-        level = f"{1 - self.alpha:.0%}"
         rows = []
         for term, est, se, lo, hi in zip(
             self.terms, self.estimates, self.std_errors, self.ci_low, self.ci_high, strict=True
         ):
             ci = f"[{lo:.4f}, {hi:.4f}]" if math.isfinite(lo) and math.isfinite(hi) else "-"
             rows.append((term, f"{est:.4f}", f"{se:.4f}" if math.isfinite(se) else "-", ci))
-        del level
         return rows
 
     def summary(self) -> str:
@@ -244,6 +254,8 @@ class TFPResult:
             f"converged: {d.converged}  criterion: {crit}  iterations: {d.n_iterations}  "
             f"starts: {len(d.starts)}  distinct minima: {d.distinct_minima}"
         )
+        if d.distinct_minima > 1:
+            lines.append(f"selected: {d.selection}")
         if d.first_stage_r2 is not None:
             lines.append(f"first-stage R2: {d.first_stage_r2:.4f}")
         for warning in d.warnings:
