@@ -1,0 +1,28 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clusterpact.registry.permissions import can_change_registry
+
+
+def navigation(request):
+    """The main menu for the current user: only what their role can open."""
+    user = request.user
+    items = [(_("Home"), reverse("home"))]
+    if user.is_authenticated:
+        items.append((_("Dashboard"), reverse("dashboard")))
+        if user.role != "applicant" and user.role != "reviewer" or user.is_superuser:
+            items.append((_("Clusters"), reverse("registry:cluster-list")))
+            items.append((_("Organisations"), reverse("registry:organisation-list")))
+        if can_change_registry(user) and user.is_staff:
+            items.append((_("Administration"), reverse("admin:index")))
+    current = request.path
+    return {
+        "main_menu": [
+            {
+                "label": label,
+                "url": url,
+                "current": current == url or (url != "/" and current.startswith(url)),
+            }
+            for label, url in items
+        ]
+    }

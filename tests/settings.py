@@ -1,0 +1,12 @@
+"""Settings for the test suite: the product's settings with fast hashing and plain HTTP."""
+
+import os
+
+os.environ.setdefault("CLUSTERPACT_TESTING", "1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
+
+from clusterpact.settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
