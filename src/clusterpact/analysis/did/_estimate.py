@@ -22,10 +22,10 @@ stores them (contiguous blocks) and saves building a treatment dummy.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from clusterpact.analysis._inputs import InputError
 from clusterpact.analysis._progress import ProgressCallback, report
@@ -86,50 +86,76 @@ class PropensityFit:
     hessian: np.ndarray
 
 
-def fit_logit(x1: np.ndarray, x0: np.ndarray, cell: str) -> np.ndarray:
+class Design:
+    """Covariates of one side of a 2x2 sample, with an implicit intercept.
+
+    Stored as ``x`` of shape (p, m) -- one contiguous row per covariate -- so the
+    products below are a few vector passes rather than strided (m, k) work. The
+    coefficient vectors have length k = 1 + p, intercept first.
+    """
+
+    __slots__ = ("x", "m")
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.x = x
+        self.m = int(x.shape[1])
+
+    def dot(self, beta: np.ndarray) -> np.ndarray:
+        """``X beta``, shape (m,)."""
+        out = np.full(self.m, beta[0])
+        for j in range(self.x.shape[0]):
+            out += beta[j + 1] * self.x[j]
+        return out
+
+    def tdot(self, w: np.ndarray | None = None) -> np.ndarray:
+        """``X' w``, shape (k,); ``w=None`` means a vector of ones."""
+        if w is None:
+            return np.concatenate(([float(self.m)], self.x.sum(axis=1)))
+        return np.concatenate(([w.sum()], self.x @ w))
+
+    def gram(self, w: np.ndarray | None = None) -> np.ndarray:
+        """``X' diag(w) X``, shape (k, k)."""
+        p = self.x.shape[0]
+        out = np.empty((p + 1, p + 1))
+        xw = self.x if w is None else self.x * w
+        out[0, 0] = self.m if w is None else w.sum()
+        out[0, 1:] = out[1:, 0] = xw.sum(axis=1)
+        out[1:, 1:] = xw @ self.x.T
+        return out
+
+
+def fit_logit(x1: Design, x0: Design, cell: str) -> np.ndarray:
     """Maximum-likelihood logit of D on X by Newton-Raphson.
 
-    ``x1`` (m1, k) are the rows with D = 1 and ``x0`` (m0, k) those with D = 0.
-    Returns the coefficient vector, shape (k,). Iterates to machine precision so
-    that results do not depend on a stopping rule (R's ``glm`` stops at a
-    relative deviance change of 1e-8; the DR estimate is insensitive to that).
+    ``x1`` are the units with D = 1 and ``x0`` those with D = 0. Returns the
+    coefficients, shape (k,). Iterates to machine precision so that results do
+    not depend on a stopping rule (R's ``glm`` stops at a relative deviance
+    change of 1e-8; the doubly robust estimate is insensitive to that).
     """
-    m1, m0 = x1.shape[0], x0.shape[0]
-    k = x1.shape[1]
+    k = x1.x.shape[0] + 1
     beta = np.zeros(k)
-    beta[0] = np.log(m1 / m0)
+    # The intercept-only MLE is the log odds of the treated share: an exact
+    # start, and the answer when there are no covariates.
+    beta[0] = np.log(x1.m / x0.m)
     if k == 1:
         return beta
-    loglik = -np.inf
-    for _ in range(100):
-        p1 = _expit(x1 @ beta)
-        p0 = _expit(x0 @ beta)
-        gradient = x1.T @ (1.0 - p1) - x0.T @ p0
-        information = (x1.T * (p1 * (1.0 - p1))) @ x1 + (x0.T * (p0 * (1.0 - p0))) @ x0
+    for _ in range(60):
+        p1 = special.expit(x1.dot(beta))
+        p0 = special.expit(x0.dot(beta))
+        gradient = x1.tdot(1.0 - p1) - x0.tdot(p0)
+        information = x1.gram(p1 * (1.0 - p1)) + x0.gram(p0 * (1.0 - p0))
         step = _solve(information, gradient, cell, "propensity score")
-        # Step halving keeps Newton monotone when the start is far away.
-        for _ in range(30):
-            trial = beta + step
-            value = _loglik(x1, x0, trial)
-            if value >= loglik - 1e-12 * abs(loglik) or not np.isfinite(loglik):
-                break
-            step = step / 2.0
-        beta, loglik = trial, value
-        if np.max(np.abs(step)) <= 1e-12 * (1.0 + np.max(np.abs(beta))):
+        if not np.all(np.isfinite(step)):
             break
-    else:
-        warnings.warn(f"propensity score fit did not converge for {cell}", stacklevel=4)
-    return beta
-
-
-def _loglik(x1: np.ndarray, x0: np.ndarray, beta: np.ndarray) -> float:
-    # log(expit(z)) = -log1p(exp(-z)), computed stably by logaddexp.
-    return float(-np.logaddexp(0.0, -(x1 @ beta)).sum() - np.logaddexp(0.0, x0 @ beta).sum())
-
-
-def _expit(z: np.ndarray) -> np.ndarray:
-    out = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + out), out / (1.0 + out))
+        beta = beta + step
+        if np.max(np.abs(step)) <= 1e-10 * (1.0 + np.max(np.abs(beta))):
+            # One more Newton step from here changes nothing at double precision.
+            return beta
+    raise CellError(
+        f"the propensity score fit did not converge for {cell}: covariates (nearly) "
+        "separate treated and comparison units; drop or coarsen covariates, or use "
+        "method='reg'"
+    )
 
 
 def _solve(matrix: np.ndarray, rhs: np.ndarray, cell: str, what: str) -> np.ndarray:
@@ -145,12 +171,12 @@ def _inverse(matrix: np.ndarray, cell: str, what: str) -> np.ndarray:
     return _solve(matrix, np.eye(matrix.shape[0]), cell, what)
 
 
-def fit_propensity(x1: np.ndarray, x0: np.ndarray, cell: str) -> PropensityFit:
+def fit_propensity(x1: Design, x0: Design, cell: str) -> PropensityFit:
     """Propensity score and the pieces of its influence function (DRDID conventions)."""
-    m = x1.shape[0] + x0.shape[0]
+    m = x1.m + x0.m
     beta = fit_logit(x1, x0, cell)
-    ps_1 = np.minimum(_expit(x1 @ beta), _PS_CAP)
-    ps_0 = np.minimum(_expit(x0 @ beta), _PS_CAP)
+    ps_1 = np.minimum(special.expit(x1.dot(beta)), _PS_CAP)
+    ps_0 = np.minimum(special.expit(x0.dot(beta)), _PS_CAP)
     if max(ps_1.max(), ps_0.max(initial=0.0)) >= _OVERLAP:
         raise CellError(
             f"overlap fails for {cell}: some units have an estimated propensity score of "
@@ -158,111 +184,114 @@ def fit_propensity(x1: np.ndarray, x0: np.ndarray, cell: str) -> PropensityFit:
             "method='reg'"
         )
     weight_0 = np.where(ps_0 < _PS_TRIM, ps_0 / (1.0 - ps_0), 0.0)
-    information = (x1.T * (ps_1 * (1.0 - ps_1))) @ x1 + (x0.T * (ps_0 * (1.0 - ps_0))) @ x0
+    information = x1.gram(ps_1 * (1.0 - ps_1)) + x0.gram(ps_0 * (1.0 - ps_0))
     hessian = _inverse(information, cell, "propensity score") * m
     return PropensityFit(ps_1=ps_1, ps_0=ps_0, weight_0=weight_0, hessian=hessian)
 
 
-def comparison_gram_inverse(x0: np.ndarray, m: int, cell: str) -> np.ndarray:
+def comparison_gram_inverse(x0: Design, m: int, cell: str) -> np.ndarray:
     """``(X0'X0 / m)^{-1}``, shape (k, k): the OLS bread on the comparison units."""
-    return _inverse(x0.T @ x0 / m, cell, "outcome regression")
+    return _inverse(x0.gram() / m, cell, "outcome regression")
 
 
 def panel_dr(
     dy_1: np.ndarray,
     dy_0: np.ndarray,
-    x1: np.ndarray,
-    x0: np.ndarray,
+    x1: Design,
+    x0: Design,
     ps: PropensityFit,
     bread: np.ndarray,
 ) -> CellEstimate:
     """Doubly robust DiD for panel data (Sant'Anna & Zhao 2020, eq. 3.1; DRDID ``drdid_panel``).
 
-    ``dy_1`` (m1,), ``dy_0`` (m0,) are outcome changes between the period and its base;
-    ``x1`` (m1, k), ``x0`` (m0, k) the covariates with an intercept column.
+    ``dy_1`` (m1,), ``dy_0`` (m0,) are outcome changes between the period and its
+    base for the treated and the comparison units; ``x1``, ``x0`` their covariates.
     """
     m1, m0 = dy_1.shape[0], dy_0.shape[0]
     m = m1 + m0
-    beta = bread @ (x0.T @ dy_0) / m
-    r1 = dy_1 - x1 @ beta
-    r0 = dy_0 - x0 @ beta
+    beta = bread @ x0.tdot(dy_0) / m
+    r1 = dy_1 - x1.dot(beta)
+    r0 = dy_0 - x0.dot(beta)
     w0 = ps.weight_0
     sw0 = w0.sum()
     eta_1 = r1.sum() / m1
-    eta_0 = (w0 * r0).sum() / sw0
+    eta_0 = w0 @ r0 / sw0
     mean_w1, mean_w0 = m1 / m, sw0 / m
     dev0 = w0 * (r0 - eta_0)
     # Estimation effects: outcome regression through M1 (treated) and M3
-    # (comparison), propensity score through M2 -- DRDID's naming.
-    m1_vec = x1.sum(axis=0) / m
-    m2_vec = x0.T @ dev0 / m
-    m3_vec = x0.T @ w0 / m
+    # (comparison), propensity score through M2 -- DRDID's naming. The two OLS
+    # terms share the factor r0 * X0, so they are folded into one vector.
+    m1_vec = x1.tdot() / m
+    m2_vec = x0.tdot(dev0) / m
+    m3_vec = x0.tdot(w0) / m
     h_m2 = ps.hessian @ m2_vec
-    ols_1 = r0 * (x0 @ (bread @ m1_vec))
-    ols_3 = r0 * (x0 @ (bread @ m3_vec))
-    influence_1 = (r1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * (x1 @ h_m2) / mean_w0
-    influence_0 = -ols_1 / mean_w1 - (dev0 - ps.ps_0 * (x0 @ h_m2) - ols_3) / mean_w0
+    ols = bread @ (m3_vec / mean_w0 - m1_vec / mean_w1)
+    influence_1 = (r1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * x1.dot(h_m2 / mean_w0)
+    influence_0 = (ps.ps_0 * x0.dot(h_m2) - dev0) / mean_w0 + r0 * x0.dot(ols)
     return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
 
 
 def panel_ipw(
     dy_1: np.ndarray,
     dy_0: np.ndarray,
-    x1: np.ndarray,
-    x0: np.ndarray,
+    x1: Design,
+    x0: Design,
     ps: PropensityFit,
 ) -> CellEstimate:
-    """Normalised IPW DiD for panel data (Abadie 2005 with Hajek weights; DRDID ``std_ipw_did_panel``)."""
+    """Normalised IPW DiD for panel data (Abadie 2005, Hajek weights; DRDID ``std_ipw_did_panel``)."""
     m1, m0 = dy_1.shape[0], dy_0.shape[0]
     m = m1 + m0
     w0 = ps.weight_0
     sw0 = w0.sum()
     eta_1 = dy_1.sum() / m1
-    eta_0 = (w0 * dy_0).sum() / sw0
+    eta_0 = w0 @ dy_0 / sw0
     dev0 = w0 * (dy_0 - eta_0)
-    h_m2 = ps.hessian @ (x0.T @ dev0 / m)
+    h_m2 = ps.hessian @ (x0.tdot(dev0) / m)
     mean_w1, mean_w0 = m1 / m, sw0 / m
-    influence_1 = (dy_1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * (x1 @ h_m2) / mean_w0
-    influence_0 = -(dev0 - ps.ps_0 * (x0 @ h_m2)) / mean_w0
+    influence_1 = (dy_1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * x1.dot(h_m2 / mean_w0)
+    influence_0 = (ps.ps_0 * x0.dot(h_m2) - dev0) / mean_w0
     return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
 
 
 def panel_reg(
     dy_1: np.ndarray,
     dy_0: np.ndarray,
-    x1: np.ndarray,
-    x0: np.ndarray,
+    x1: Design,
+    x0: Design,
     bread: np.ndarray,
 ) -> CellEstimate:
     """Outcome-regression DiD for panel data (Heckman et al. 1997; DRDID ``reg_did_panel``)."""
     m1, m0 = dy_1.shape[0], dy_0.shape[0]
     m = m1 + m0
-    beta = bread @ (x0.T @ dy_0) / m
-    r1 = dy_1 - x1 @ beta
-    r0 = dy_0 - x0 @ beta
+    beta = bread @ x0.tdot(dy_0) / m
+    r1 = dy_1 - x1.dot(beta)
+    r0 = dy_0 - x0.dot(beta)
     att = r1.sum() / m1
     mean_w1 = m1 / m
-    m1_vec = x1.sum(axis=0) / m
     influence_1 = (r1 - att) / mean_w1
-    influence_0 = -(r0 * (x0 @ (bread @ m1_vec))) / mean_w1
+    influence_0 = -r0 * x0.dot(bread @ (x1.tdot() / m) / mean_w1)
     return CellEstimate(float(att), influence_1, influence_0)
-
-
-# ---------------------------------------------------------------------------
-# Repeated cross sections (used for unbalanced panels, as R did does with
-# allow_unbalanced_panel = TRUE). Rows, not units, are the observations here.
-# ---------------------------------------------------------------------------
 
 
 def _rc_propensity(x: np.ndarray, d: np.ndarray, cell: str) -> PropensityFit:
     treated = d == 1
-    fit = fit_propensity(x[treated], x[~treated], cell)
+    fit = fit_propensity(
+        Design(np.ascontiguousarray(x[treated, 1:].T)),
+        Design(np.ascontiguousarray(x[~treated, 1:].T)),
+        cell,
+    )
     ps = np.empty(d.shape[0])
     ps[treated], ps[~treated] = fit.ps_1, fit.ps_0
     weight = np.zeros(d.shape[0])
     weight[~treated] = fit.weight_0
     # Reuse the dataclass with full-length arrays: ps_1 holds every row's score.
     return PropensityFit(ps_1=ps, ps_0=np.empty(0), weight_0=weight, hessian=fit.hessian)
+
+
+# ---------------------------------------------------------------------------
+# Repeated cross sections (used for unbalanced panels, as R did does with
+# allow_unbalanced_panel = TRUE). Rows, not units, are the observations here.
+# ---------------------------------------------------------------------------
 
 
 def _wls(x: np.ndarray, y: np.ndarray, mask: np.ndarray, cell: str, what: str):
@@ -503,10 +532,10 @@ def estimate_cells(
         if panel.balanced:
             est = _panel_cell(panel, options, cell, (g_lo, g_hi), controls, cache, label)
             scale = n / (g_hi - g_lo + m0)
-            influence[k, g_lo:g_hi] = scale * est.influence_1
+            np.multiply(est.influence_1, scale, out=influence[k, g_lo:g_hi])
             pos = 0
             for a, b in controls:
-                influence[k, a:b] = scale * est.influence_0[pos : pos + b - a]
+                np.multiply(est.influence_0[pos : pos + b - a], scale, out=influence[k, a:b])
                 pos += b - a
             n_treated[k], n_control[k] = g_hi - g_lo, m0
         else:
@@ -528,15 +557,15 @@ def estimate_cells(
     )
 
 
-def _design(x: np.ndarray | None, period: int, lo: int, hi: int) -> np.ndarray:
-    """Covariate design with intercept for units [lo, hi) in ``period``, shape (m, 1 + p)."""
-    m = hi - lo
+def _design(x: np.ndarray | None, period: int, blocks: list[tuple[int, int]]) -> Design:
+    """Covariates in ``period`` of the units in ``blocks`` (index ranges)."""
+    m = sum(b - a for a, b in blocks)
     if x is None:
-        return np.ones((m, 1))
-    out = np.empty((m, 1 + x.shape[0]))
-    out[:, 0] = 1.0
-    out[:, 1:] = x[:, period, lo:hi].T
-    return out
+        return Design(np.empty((0, m)))
+    if len(blocks) == 1:
+        a, b = blocks[0]
+        return Design(x[:, period, a:b])
+    return Design(np.concatenate([x[:, period, a:b] for a, b in blocks], axis=1))
 
 
 def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEstimate:
@@ -547,9 +576,9 @@ def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEs
     x_period = 0 if panel.covariates_invariant else min(t, b)
     key = (cell.g, controls[0][0], x_period)
     if key not in cache:
-        x1 = _design(panel.covariates, x_period, *treated)
-        x0 = np.concatenate([_design(panel.covariates, x_period, a, c) for a, c in controls])
-        m = x1.shape[0] + x0.shape[0]
+        x1 = _design(panel.covariates, x_period, [treated])
+        x0 = _design(panel.covariates, x_period, controls)
+        m = x1.m + x0.m
         ps = fit_propensity(x1, x0, label) if options.method in ("dr", "ipw") else None
         bread = comparison_gram_inverse(x0, m, label) if options.method in ("dr", "reg") else None
         cache.clear()  # cells of one cohort are consecutive; keep memory flat

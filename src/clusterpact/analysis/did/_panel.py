@@ -39,8 +39,9 @@ class Panel:
         True when every unit is observed in every period.
     outcome : ndarray, shape (T, n), or None
         Balanced panels only: outcome by period and unit.
-    covariates : ndarray, shape (p, T, n), or None
-        Balanced panels only: covariates by period and unit (None without covariates).
+    covariates : ndarray, shape (p, T, n) or (p, 1, n), or None
+        Balanced panels only: covariates by period and unit; a single period when
+        no covariate varies over time (None without covariates).
     covariates_invariant : bool
         True when no covariate changes over time within a unit.
     row_unit, row_period : ndarray, shape (N,)
@@ -135,21 +136,25 @@ def prepare_panel(
 
     # R did drops rows with a missing outcome or covariate (complete cases);
     # NaN and infinities are treated as missing because no estimate can use them.
+    # Counting first avoids copying ten million rows when nothing is missing.
     model = [y, *covariates]
-    complete = pl.all_horizontal(
-        [pl.col(c).is_not_null() & pl.col(c).cast(pl.Float64).is_finite() for c in model]
+    incomplete = pl.any_horizontal(
+        [pl.col(c).is_null() | ~pl.col(c).cast(pl.Float64).is_finite() for c in model]
     )
-    n_before = sub.height
-    sub = sub.filter(complete)
-    if sub.height < n_before:
-        dropped = n_before - sub.height
+    dropped = sub.select(incomplete.sum()).item()
+    if dropped:
+        sub = sub.filter(~incomplete)
         notes.append(f"dropped {dropped} rows with a missing or non-finite outcome/covariate")
         warnings.warn(notes[-1], stacklevel=3)
     if sub.height == 0:
         raise InputError(f"no rows left after dropping missing values of {', '.join(model)}")
 
-    sub = sub.with_columns(pl.col(group).fill_null(0).fill_nan(0).alias(group))
-    if (sub[group] < 0).any():
+    fill = pl.col(group).fill_null(0)
+    if sub.schema[group].is_float():
+        fill = fill.fill_nan(0)
+    if sub[group].null_count() or sub.schema[group].is_float():
+        sub = sub.with_columns(fill.alias(group))
+    if sub.select((pl.col(group) < 0).any()).item():
         raise InputError(
             f"column {group!r} (given as group) has negative values; use the first "
             "treatment period, or 0 for never-treated units"
@@ -162,8 +167,8 @@ def prepare_panel(
     # Units first treated at or before the first period (net of anticipation)
     # have no untreated baseline; R did drops them with a warning, and so do we.
     already = (pl.col(group) > 0) & (pl.col(group) <= first + delta)
-    n_already = sub.filter(already)[unit].n_unique()
-    if n_already:
+    if sub.select(already.any()).item():
+        n_already = sub.filter(already)[unit].n_unique()
         sub = sub.filter(~already)
         notes.append(
             f"dropped {n_already} units already treated in the first period {_fmt(first)}"
@@ -173,13 +178,14 @@ def prepare_panel(
     # Adoption after the last period (net of anticipation) is not observed in
     # the window: such units are untreated throughout, as R did recodes them.
     late = pl.col(group) > last + delta
-    n_late = sub.filter(late)[unit].n_unique()
-    if n_late:
+    if sub.select(late.any()).item():
+        n_late = sub.filter(late)[unit].n_unique()
         sub = sub.with_columns(pl.when(late).then(0).otherwise(pl.col(group)).alias(group))
         notes.append(
             f"{n_late} units first treated after {_fmt(last)} are treated as never treated"
         )
-    stray = np.setdiff1d(sub.filter(pl.col(group) > 0)[group].unique().to_numpy(), periods)
+    values = sub[group].unique().to_numpy().astype(np.float64)
+    stray = np.setdiff1d(values[values > 0], periods)
     if stray.size:
         raise InputError(
             f"column {group!r} (given as group) has value {_fmt(stray[0])} that never appears "
@@ -187,7 +193,7 @@ def prepare_panel(
             "(0 or missing for never treated)"
         )
 
-    has_never = bool((sub[group] == 0).any())
+    has_never = bool((values == 0).any())
     if not has_never:
         if options.control_group == "never_treated":
             raise InputError(
@@ -197,7 +203,7 @@ def prepare_panel(
         # As R did: with no never-treated units, the last cohort only serves as
         # a comparison group, so periods from its adoption onwards carry no
         # information and are cut.
-        latest = float(sub[group].max())
+        latest = float(values.max())
         sub = sub.filter(pl.col(time) < latest - delta)
         notes.append(
             f"no never-treated units: cohort {_fmt(latest)} serves only as a comparison "
@@ -207,25 +213,39 @@ def prepare_panel(
             raise InputError("no periods left before the last cohort adopts treatment")
         periods = np.sort(sub[time].unique().to_numpy().astype(np.float64))
 
-    sub = _sort_by_unit_time(sub, unit, time)
-    run = sub.select(pl.col(unit).rle_id()).to_series().to_numpy()
-    t_rows = sub[time].to_numpy().astype(np.float64)
+    sub, run = _sort_by_unit_time(sub, unit, time)
+    t_rows = sub[time].to_numpy().astype(np.float64, copy=False)
     same_unit = run[1:] == run[:-1]
-    if np.any(same_unit & (t_rows[1:] == t_rows[:-1])):
-        i = int(np.flatnonzero(same_unit & (t_rows[1:] == t_rows[:-1]))[0])
+    repeated = same_unit & (t_rows[1:] == t_rows[:-1])
+    if repeated.any():
+        i = int(np.flatnonzero(repeated)[0])
         raise InputError(
             f"unit {sub[unit][i]!r} appears twice in period {_fmt(t_rows[i])}: columns "
             f"{unit!r} (unit) and {time!r} (time) must identify rows uniquely"
         )
-    starts = np.flatnonzero(np.concatenate(([True], ~same_unit)))
-    n = int(starts.shape[0])
-    g_rows = sub[group].to_numpy().astype(np.float64)
-    g_unit = g_rows[starts]
-    if np.any(g_rows != g_unit[run]):
-        i = int(np.flatnonzero(g_rows != g_unit[run])[0])
+    n = int(run[-1]) + 1
+    n_periods = periods.shape[0]
+    if n_periods < 2:
+        raise InputError(f"column {time!r} (given as time) has fewer than two periods")
+    # Rows sorted by unit with strictly increasing periods: the panel is
+    # balanced exactly when every unit has a row for every period.
+    balanced = sub.height == n * n_periods
+    g_rows = sub[group].to_numpy().astype(np.float64, copy=False)
+    if balanced:
+        g_wide = g_rows.reshape(n, n_periods)
+        g_unit = g_wide[:, 0]
+        varies = np.flatnonzero((g_wide != g_unit[:, None]).any(axis=1))
+        bad_row = int(varies[0]) * n_periods if varies.size else -1
+        starts = None
+    else:
+        starts = np.flatnonzero(np.concatenate(([True], ~same_unit)))
+        g_unit = g_rows[starts]
+        mismatch = np.flatnonzero(g_rows != g_unit[run])
+        bad_row = int(mismatch[0]) if mismatch.size else -1
+    if bad_row >= 0:
         raise InputError(
             f"column {group!r} (given as group) varies over time within unit "
-            f"{sub[unit][i]!r}; it must hold the unit's first treatment period in every row"
+            f"{sub[unit][bad_row]!r}; it must hold the unit's first treatment period in every row"
         )
 
     cluster_unit: np.ndarray | None = None
@@ -241,24 +261,17 @@ def prepare_panel(
                 f"column {cluster!r} (given as cluster) varies over time within a unit; "
                 "clusters must contain whole units"
             )
+        first_rows = np.arange(n) * n_periods if balanced else starts
         cluster_unit = (
-            sub[cluster].gather(starts).rank("dense").cast(pl.Int64).to_numpy() - 1
+            sub[cluster].gather(first_rows).rank("dense").cast(pl.Int64).to_numpy() - 1
         ).astype(np.int64)
         n_clusters = int(cluster_unit.max()) + 1
-
-    t_codes = np.searchsorted(periods, t_rows)
-    n_periods = periods.shape[0]
-    if n_periods < 2:
-        raise InputError(f"column {time!r} (given as time) has fewer than two periods")
 
     # Cohort order: treated cohorts ascending, never-treated last.
     key = np.where(g_unit == 0, np.inf, g_unit)
     order = np.argsort(key, kind="stable")
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
     unit_cohort = g_unit[order]
-    sorted_key = key[order]
-    cohort_values, first_index = np.unique(sorted_key, return_index=True)
+    cohort_values, first_index = np.unique(key[order], return_index=True)
     cohort_start = np.append(first_index, n).astype(np.int64)
     cohort_values = np.where(np.isinf(cohort_values), 0.0, cohort_values)
     if cluster_unit is not None:
@@ -282,13 +295,8 @@ def prepare_panel(
                 "needed to estimate effects and their standard errors"
             )
 
-    y_rows = sub[y].to_numpy().astype(np.float64)
-    x_rows = (
-        sub.select(covariates).to_numpy().astype(np.float64)
-        if covariates
-        else np.empty((sub.height, 0))
-    )
-    balanced = sub.height == n * n_periods
+    y_rows = sub[y].to_numpy().astype(np.float64, copy=False)
+    x_rows = [sub[c].to_numpy().astype(np.float64, copy=False) for c in covariates]
     common = dict(
         periods=periods,
         cohorts=cohorts,
@@ -302,14 +310,17 @@ def prepare_panel(
         notes=tuple(notes),
     )
     if balanced:
-        # Rows are sorted by unit then time, so a reshape is the wide matrix.
-        outcome = np.ascontiguousarray(y_rows.reshape(n, n_periods)[order].T)
-        if covariates:
-            wide = x_rows.reshape(n, n_periods, len(covariates))[order]
-            x = np.ascontiguousarray(np.transpose(wide, (2, 1, 0)))
-            invariant = bool(np.all(x == x[:, :1, :]))
+        # Rows are sorted by unit then period, so a reshape gives the wide
+        # matrix; one gather per period puts units in cohort order.
+        outcome = _by_period(y_rows.reshape(n, n_periods), order)
+        wide = [v.reshape(n, n_periods) for v in x_rows]
+        invariant = all(bool((w == w[:, :1]).all()) for w in wide)
+        if not covariates:
+            x = None
+        elif invariant:
+            x = np.stack([w[:, 0][order] for w in wide])[:, None, :]
         else:
-            x, invariant = None, True
+            x = np.stack([_by_period(w, order) for w in wide])
         return Panel(
             balanced=True,
             outcome=outcome,
@@ -321,6 +332,8 @@ def prepare_panel(
             row_covariates=None,
             **common,
         )
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
     notes.append("unbalanced panel: estimated with the repeated cross-section estimators")
     common["notes"] = tuple(notes)
     return Panel(
@@ -329,21 +342,31 @@ def prepare_panel(
         covariates=None,
         covariates_invariant=False,
         row_unit=rank[run],
-        row_period=t_codes,
+        row_period=np.searchsorted(periods, t_rows),
         row_outcome=y_rows,
-        row_covariates=x_rows,
+        row_covariates=np.column_stack(x_rows) if x_rows else np.empty((sub.height, 0)),
         **common,
     )
 
 
-def _sort_by_unit_time(sub: pl.DataFrame, unit: str, time: str) -> pl.DataFrame:
-    """Sort rows by (unit, time) unless they already are; cheap check first."""
+def _by_period(wide: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """(n, T) unit-by-period matrix -> (T, n), columns permuted by ``order``."""
+    out = np.empty((wide.shape[1], order.shape[0]))
+    for t in range(wide.shape[1]):
+        np.take(wide[:, t], order, out=out[t])
+    return out
+
+
+def _sort_by_unit_time(sub: pl.DataFrame, unit: str, time: str):
+    """Rows sorted by (unit, time) -- unless they already are, checked cheaply --
+    and the run id of each row's unit (0..n-1), shape (N,)."""
     if sub[unit].is_sorted():
         run = sub.select(pl.col(unit).rle_id()).to_series().to_numpy()
         t = sub[time].to_numpy()
         if np.all((t[1:] >= t[:-1]) | (run[1:] != run[:-1])):
-            return sub
-    return sub.sort([unit, time])
+            return sub, run
+    sub = sub.sort([unit, time])
+    return sub, sub.select(pl.col(unit).rle_id()).to_series().to_numpy()
 
 
 def _fmt(value: float) -> str:

@@ -87,11 +87,13 @@ def run(args: argparse.Namespace) -> int:
         payload = result.to_dict()
         payload["aggregates"] = {kind: result.aggregate(kind).to_dict() for kind in AGGREGATE_KINDS}
         Path(args.out).write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n")
-    except InputError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
+    except (InputError, OSError) as error:
+        if progress is not None:
+            sys.stderr.write("\n")  # end the unfinished progress line
+        if isinstance(error, InputError):
+            print(f"error: {error}", file=sys.stderr)
+        else:
+            print(f"error: cannot write {args.out}: {error.strerror}", file=sys.stderr)
         return 2
     return 0
 
