@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.utils import timezone
 
 from clusterpact.registry.models import Cluster
@@ -19,6 +20,7 @@ def suppress(count: int) -> int | None:
     return count if count >= SMALL_CELL else None
 
 
+@require_safe
 def home(request):
     """The public landing page: published clusters with aggregated member counts only."""
     today = timezone.localdate()
@@ -46,6 +48,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@require_safe
 @login_required
 def dashboard(request):
     user = request.user

@@ -96,6 +96,7 @@ class Organisation(models.Model):
         max_length=10,
         blank=True,
         help_text=_("Belgian enterprise number, e.g. 0123.456.749; stored as ten digits."),
+        validators=[validate_enterprise_number],
     )
     foreign_identifier = models.CharField(
         _("national identifier"),
@@ -163,6 +164,12 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:organisation-detail", args=[self.pk])
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalise first so that "BE 0123.456.749" passes the ten-character limit.
+        if self.enterprise_number and enterprise_number.is_valid(self.enterprise_number):
+            self.enterprise_number = enterprise_number.normalise(self.enterprise_number)
+        super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
         errors = {}

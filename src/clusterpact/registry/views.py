@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.http import require_safe
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
@@ -36,6 +37,7 @@ def _without_page(request) -> str:
     return params.urlencode()
 
 
+@require_safe
 @login_required
 def cluster_list(request):
     today = timezone.localdate()
@@ -60,6 +62,7 @@ def cluster_list(request):
     return render(request, "registry/cluster_list.html", context)
 
 
+@require_safe
 @login_required
 def cluster_detail(request, slug):
     cluster = get_cluster_for(request.user, slug=slug)
@@ -138,6 +141,7 @@ def filter_organisations(queryset, data: dict, reference_year: int):
     return queryset
 
 
+@require_safe
 @login_required
 def organisation_list(request):
     clusters = clusters_for(request.user).order_by("name")
@@ -158,6 +162,7 @@ def organisation_list(request):
     )
 
 
+@require_safe
 @login_required
 def organisation_detail(request, pk):
     organisation = get_organisation_for(request.user, pk=pk)

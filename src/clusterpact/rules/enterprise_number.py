@@ -25,6 +25,8 @@ def normalise(value: str) -> str:
     raw = _SEPARATORS.sub("", str(value)).upper()
     if raw.startswith("BE"):
         raw = raw[2:]
+    if not raw:
+        raise EnterpriseNumberError("the enterprise number is empty")
     if not raw.isdigit():
         raise EnterpriseNumberError(
             f"{value!r} is not a Belgian enterprise number: only digits, dots and a BE prefix are allowed"
