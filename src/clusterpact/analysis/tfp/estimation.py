@@ -167,7 +167,7 @@ def fit(
 
     ``starts`` (shape (S, p2)) overrides the starting values of the second stage
     (used by the bootstrap, which restarts from the full-sample estimate);
-    otherwise ``n_starts`` starts are drawn from ``rng`` around OLS.
+    otherwise the OLS estimates and ``n_starts`` quasi-random points drawn with ``rng``.
     """
     x = K.term_matrix(design.inputs, terms)
     p = x.shape[1]
@@ -411,7 +411,9 @@ def estimate(
         Seeds ``numpy.random.default_rng``: the random starts and the bootstrap.
     starts
         Optimiser starts of the second stage (acf, op, lp): the OLS estimates and
-        ``starts - 1`` random draws around them; the lowest criterion wins.
+        ``starts`` scrambled-Halton points (first-order terms in [0, 1]); among the
+        minima that satisfy the moments and give non-negative elasticities, the one
+        with the most persistent productivity is kept (see ``diagnostics.selection``).
     alpha
         Confidence level 1 - alpha.
     progress
