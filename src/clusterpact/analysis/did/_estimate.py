@@ -111,7 +111,9 @@ class Design:
         """``X' w``, shape (k,); ``w=None`` means a vector of ones."""
         if w is None:
             return np.concatenate(([float(self.m)], self.x.sum(axis=1)))
-        return np.concatenate(([w.sum()], self.x @ w))
+        # einsum, not BLAS: multi-threaded BLAS on long thin products is slow
+        # (and erratic on a shared machine) for what is a single memory pass.
+        return np.concatenate(([w.sum()], np.einsum("pm,m->p", self.x, w)))
 
     def gram(self, w: np.ndarray | None = None) -> np.ndarray:
         """``X' diag(w) X``, shape (k, k)."""
@@ -120,7 +122,7 @@ class Design:
         xw = self.x if w is None else self.x * w
         out[0, 0] = self.m if w is None else w.sum()
         out[0, 1:] = out[1:, 0] = xw.sum(axis=1)
-        out[1:, 1:] = xw @ self.x.T
+        out[1:, 1:] = np.einsum("pm,qm->pq", xw, self.x)
         return out
 
 
@@ -215,7 +217,7 @@ def panel_dr(
     w0 = ps.weight_0
     sw0 = w0.sum()
     eta_1 = r1.sum() / m1
-    eta_0 = w0 @ r0 / sw0
+    eta_0 = np.einsum("m,m->", w0, r0) / sw0
     mean_w1, mean_w0 = m1 / m, sw0 / m
     dev0 = w0 * (r0 - eta_0)
     # Estimation effects: outcome regression through M1 (treated) and M3
@@ -244,7 +246,7 @@ def panel_ipw(
     w0 = ps.weight_0
     sw0 = w0.sum()
     eta_1 = dy_1.sum() / m1
-    eta_0 = w0 @ dy_0 / sw0
+    eta_0 = np.einsum("m,m->", w0, dy_0) / sw0
     dev0 = w0 * (dy_0 - eta_0)
     h_m2 = ps.hessian @ (x0.tdot(dev0) / m)
     mean_w1, mean_w0 = m1 / m, sw0 / m

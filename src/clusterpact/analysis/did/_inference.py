@@ -103,7 +103,7 @@ def build_basis(
         total = influence.sum(axis=1)
         block_sums = np.column_stack([influence[:, a:b].sum(axis=1) for a, b in bounds])
         counts = share * n
-        gram[:k_cells, :k_cells] = influence @ influence.T
+        gram[:k_cells, :k_cells] = _gram(influence)
         gram[:k_cells, k_cells:] = block_sums - np.outer(total, share)
         gram[k_cells:, :k_cells] = gram[:k_cells, k_cells:].T
         gram[k_cells:, k_cells:] = (
@@ -140,6 +140,20 @@ def build_basis(
     if draws is not None:
         draws /= n
     return InfluenceBasis(gram=gram, draws=draws, n_units=n, n_cells=k_cells, cohort_share=share)
+
+
+def _gram(matrix: np.ndarray) -> np.ndarray:
+    """``matrix @ matrix.T`` for a short, very wide matrix (K, n), in column blocks.
+
+    One BLAS call with an inner dimension of 10^6 parallelises badly (and
+    collapses when another process holds a core); blocks of a few thousand
+    columns keep each product in cache and the total fast.
+    """
+    out = np.zeros((matrix.shape[0], matrix.shape[0]))
+    for start in range(0, matrix.shape[1], _BLOCK):
+        block = matrix[:, start : start + _BLOCK]
+        out += block @ block.T
+    return out
 
 
 def _cohort_index(panel: Panel) -> np.ndarray:
