@@ -13,7 +13,9 @@ def cluster_url(slug):
     return reverse("registry:cluster-detail", args=[slug])
 
 
-@pytest.mark.parametrize("url", [CLUSTER_LIST, ORGANISATION_LIST, "/registry/clusters/alpha/", "/dashboard/"])
+@pytest.mark.parametrize(
+    "url", [CLUSTER_LIST, ORGANISATION_LIST, "/registry/clusters/alpha/", "/dashboard/"]
+)
 def test_anonymous_is_sent_to_login(client, cluster_a, url):
     response = client.get(url)
     assert response.status_code == 302
@@ -21,7 +23,9 @@ def test_anonymous_is_sent_to_login(client, cluster_a, url):
 
 
 @pytest.mark.parametrize("role_fixture", ["admin_user", "officer", "evaluator"])
-def test_agency_and_evaluator_read_every_cluster(client, request, role_fixture, members_a, member_b):
+def test_agency_and_evaluator_read_every_cluster(
+    client, request, role_fixture, members_a, member_b
+):
     client.force_login(request.getfixturevalue(role_fixture))
     for slug in ("alpha", "beta"):
         assert client.get(cluster_url(slug)).status_code == 200
@@ -52,14 +56,18 @@ def test_manager_lists_only_own_clusters_and_their_members(client, manager_a, me
     assert "Small Firm" in organisations and "Beta Only Firm" not in organisations
 
 
-def test_manager_cannot_open_an_organisation_outside_own_clusters(client, manager_a, members_a, member_b):
+def test_manager_cannot_open_an_organisation_outside_own_clusters(
+    client, manager_a, members_a, member_b
+):
     client.force_login(manager_a)
     outsider = member_b.organisation
     assert client.get(outsider.get_absolute_url()).status_code == 404
     assert client.get(members_a[0].organisation.get_absolute_url()).status_code == 200
 
 
-def test_organisation_page_hides_memberships_of_clusters_out_of_scope(client, manager_a, members_a, cluster_b):
+def test_organisation_page_hides_memberships_of_clusters_out_of_scope(
+    client, manager_a, members_a, cluster_b
+):
     from clusterpact.registry.models import Membership
 
     shared = members_a[0].organisation
@@ -93,7 +101,9 @@ def test_organisation_search_by_name_and_by_enterprise_number(client, officer, m
 
 def test_organisation_filters_combine(client, officer, members_a, member_b):
     client.force_login(officer)
-    response = client.get(ORGANISATION_LIST, {"helix_role": "company", "cluster": "alpha", "size_class": "small"})
+    response = client.get(
+        ORGANISATION_LIST, {"helix_role": "company", "cluster": "alpha", "size_class": "small"}
+    )
     names = [o.name for o in response.context["page"]]
     assert names == ["Small Firm"]
     young = client.get(ORGANISATION_LIST, {"young": "on"})
@@ -109,12 +119,21 @@ def test_organisation_list_paginates(client, officer):
     first = client.get(ORGANISATION_LIST)
     assert len(first.context["page"]) == 25
     second = client.get(ORGANISATION_LIST, {"page": 2})
-    assert [o.name for o in second.context["page"]] == ["Firm 25", "Firm 26", "Firm 27", "Firm 28", "Firm 29"]
+    assert [o.name for o in second.context["page"]] == [
+        "Firm 25",
+        "Firm 26",
+        "Firm 27",
+        "Firm 28",
+        "Firm 29",
+    ]
 
 
 def test_empty_organisation_list_says_so(client, officer):
     client.force_login(officer)
-    assert "No organisations match" in client.get(ORGANISATION_LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "No organisations match"
+        in client.get(ORGANISATION_LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
 
 
 def test_public_home_suppresses_member_counts_below_three(client, members_a, member_b):

@@ -11,7 +11,9 @@ from clusterpact.rules.enterprise_number import (
 )
 
 
-@pytest.mark.parametrize("spelling", ["0123.456.749", "0123456749", "BE0123456749", "be 0123.456.749", "123456749"])
+@pytest.mark.parametrize(
+    "spelling", ["0123.456.749", "0123456749", "BE0123456749", "be 0123.456.749", "123456749"]
+)
 def test_normalise_accepts_the_usual_spellings(spelling):
     assert normalise(spelling) == "0123456749"
 

@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from clusterpact.rules.sme import SizeClass, YearFigures, classify_period, is_young, size_class_history
+from clusterpact.rules.sme import (
+    SizeClass,
+    YearFigures,
+    classify_period,
+    is_young,
+    size_class_history,
+)
 
 M = 1_000_000
 
@@ -12,7 +18,12 @@ M = 1_000_000
 @pytest.mark.parametrize(
     ("headcount", "turnover", "balance", "expected"),
     [
-        (9, 2 * M, 2 * M, SizeClass.MICRO),  # at the micro ceilings: still micro (turnover "does not exceed")
+        (
+            9,
+            2 * M,
+            2 * M,
+            SizeClass.MICRO,
+        ),  # at the micro ceilings: still micro (turnover "does not exceed")
         (10, 2 * M, 2 * M, SizeClass.SMALL),  # headcount ceiling is "fewer than 10"
         (9, 2 * M + 1, 2 * M + 1, SizeClass.SMALL),  # both money ceilings exceeded
         (9, 2 * M + 1, 2 * M, SizeClass.MICRO),  # either money ceiling suffices
@@ -22,7 +33,12 @@ M = 1_000_000
         (249, 60 * M, 43 * M, SizeClass.MEDIUM),  # balance sheet at ceiling
         (249, 50 * M + 1, 43 * M + 1, SizeClass.LARGE),
         (250, 1 * M, 1 * M, SizeClass.LARGE),  # headcount alone makes it large
-        (Decimal("9.5"), Decimal("1500000"), None, SizeClass.MICRO),  # annual work units may be fractional
+        (
+            Decimal("9.5"),
+            Decimal("1500000"),
+            None,
+            SizeClass.MICRO,
+        ),  # annual work units may be fractional
     ],
 )
 def test_single_period_thresholds(headcount, turnover, balance, expected):
@@ -50,7 +66,11 @@ def test_status_changes_only_after_two_consecutive_periods_above():
 
 def test_status_moves_to_the_class_crossed_in_both_years():
     history = size_class_history(
-        [YearFigures(2020, 5, M, M), YearFigures(2021, 60, 20 * M, 20 * M), YearFigures(2022, 300, 90 * M, 90 * M)]
+        [
+            YearFigures(2020, 5, M, M),
+            YearFigures(2021, 60, 20 * M, 20 * M),
+            YearFigures(2022, 300, 90 * M, 90 * M),
+        ]
     )
     # Micro, then medium and large: only the small and medium ceilings were crossed twice.
     assert history[2022] is SizeClass.MEDIUM
@@ -58,14 +78,22 @@ def test_status_moves_to_the_class_crossed_in_both_years():
 
 def test_status_falls_after_two_periods_below():
     history = size_class_history(
-        [YearFigures(2020, 300, 90 * M, 90 * M), YearFigures(2021, 20, 3 * M, 3 * M), YearFigures(2022, 8, M, M)]
+        [
+            YearFigures(2020, 300, 90 * M, 90 * M),
+            YearFigures(2021, 20, 3 * M, 3 * M),
+            YearFigures(2022, 8, M, M),
+        ]
     )
     assert history == {2020: SizeClass.LARGE, 2021: SizeClass.LARGE, 2022: SizeClass.SMALL}
 
 
 def test_a_gap_between_years_does_not_confirm():
     history = size_class_history(
-        [YearFigures(2018, 5, M, M), YearFigures(2019, 60, 20 * M, 20 * M), YearFigures(2021, 60, 20 * M, 20 * M)]
+        [
+            YearFigures(2018, 5, M, M),
+            YearFigures(2019, 60, 20 * M, 20 * M),
+            YearFigures(2021, 60, 20 * M, 20 * M),
+        ]
     )
     assert history[2021] is SizeClass.MICRO
 

@@ -20,7 +20,6 @@ inputs, so that :math:`\\omega_{it} = h(k_{it}, p_{it}, ...)`. See
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -515,21 +514,6 @@ def estimate(
     return result
 
 
-def _data_hash(frame: pl.DataFrame, columns: list[str]) -> str:
-    """The shared :func:`fingerprint`, or the same digest built with the polars >= 2 API.
-
-    ``fingerprint`` passes ``seed_1..seed_3`` to ``DataFrame.hash_rows``, which polars 2
-    no longer accepts; until it is fixed there, hash the rows with the one seed left.
-    """
-    try:
-        return fingerprint(frame, columns)
-    except TypeError:
-        digest = hashlib.sha256()
-        digest.update(",".join(columns).encode())
-        digest.update(frame.select(columns).hash_rows(seed=0).to_numpy().tobytes())
-        return digest.hexdigest()
-
-
 def _assemble(
     *,
     frame: pl.DataFrame,
@@ -646,7 +630,7 @@ def _assemble(
         parameters=parameters,
         n_rows=design.n_rows,
         n_units=design.panel.n_units,
-        data_hash=_data_hash(frame, list(dict.fromkeys(columns))),
+        data_hash=fingerprint(frame, list(dict.fromkeys(columns))),
         library_version=clusterpact.__version__,
     )
     return TFPResult(
