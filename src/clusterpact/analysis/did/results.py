@@ -299,14 +299,12 @@ class ATTGTResult:
     def pretrend_test(self) -> PretrendTest:
         """Wald pre-test of parallel trends, as reported by R did's ``summary(att_gt)``."""
         cells = self._cells
-        k = cells.g.shape[0]
         pre = np.flatnonzero(cells.t < cells.g - self.anticipation)
         coef = np.zeros((self._basis.size, pre.size))
         coef[pre, np.arange(pre.size)] = 1.0
         variance = np.einsum("pj,pq,qj->j", coef, self._basis.gram, coef)
         usable = variance > 0  # universal base cells are identically zero
         pre, coef = pre[usable], coef[:, usable]
-        del k
         statistic, df = wald(self._basis, coef, cells.att[pre])
         p_value = float(stats.chi2.sf(statistic, df)) if df else math.nan
         return PretrendTest(statistic=statistic, df=df, p_value=p_value, n_cells=int(pre.size))
