@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("clusterpact.registry.urls")),
+    path("api/", include("clusterpact.registry.api.urls")),
     path("admin/", admin.site.urls),
 ]
