@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from clusterpact.registry.domain import active_member_counts, membership_counts
 from clusterpact.registry.models import Cluster
 from clusterpact.registry.permissions import clusters_for
 
@@ -23,20 +23,14 @@ def suppress(count: int) -> int | None:
 @require_safe
 def home(request):
     """The public landing page: published clusters with aggregated member counts only."""
-    today = timezone.localdate()
-    active = Q(memberships__start__lte=today) & (
-        Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
-    )
-    clusters = (
-        Cluster.objects.published()
-        .annotate(member_count=Count("memberships", filter=active, distinct=True))
-        .prefetch_related("transition_priorities")
-        .order_by("kind", "name")
-    )
+    published = Cluster.objects.published()
+    clusters = published.prefetch_related("transition_priorities").order_by("kind", "name")
+    # One grouped count over the memberships, cheaper than a join with COUNT(DISTINCT) per cluster.
+    counts = active_member_counts(published.values("pk"), timezone.localdate())
     rows = [
         {
             "cluster": c,
-            "members": suppress(c.member_count),
+            "members": suppress(counts.get(c.pk, 0)),
             "priorities": list(c.transition_priorities.all()),
         }
         for c in clusters
@@ -52,10 +46,15 @@ class LoginView(auth_views.LoginView):
 @login_required
 def dashboard(request):
     user = request.user
-    clusters = clusters_for(user).annotate(member_count=Count("memberships", distinct=True))
+    clusters = clusters_for(user)
+    shown = list(clusters.order_by("name")[:20])
+    # Counted for the shown clusters only, not aggregated over every membership of the registry.
+    counts = membership_counts(c.pk for c in shown)
+    for cluster in shown:
+        cluster.member_count = counts.get(cluster.pk, 0)
     context = {
         "role": Role(user.role).label if user.role else "",
-        "clusters": clusters.order_by("name")[:20],
+        "clusters": shown,
         "cluster_total": clusters.count(),
         "is_manager": user.role == Role.CLUSTER_MANAGER,
         "is_agency": user.is_agency,

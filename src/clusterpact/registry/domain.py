@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from clusterpact.rules import sme
@@ -99,38 +100,81 @@ def fees_for_year(cluster: Cluster, year: int) -> list[MemberFee]:
     return fees
 
 
-def fee_income(cluster: Cluster, years: Iterable[int]) -> dict[int, Decimal]:
-    """Fee income per year: the sum of what the active members owe under that year's schedule."""
-    years = list(years)
-    memberships = list(
-        Membership.objects.filter(cluster=cluster)
-        .select_related("organisation")
-        .only("start", "end", "organisation__helix_role", "organisation__size_class")
+def _members_by_year(cluster: Cluster, years: list[int]) -> list[tuple[int, str, str, int]]:
+    """(year, helix role, size class in force that year, active members) for the cluster.
+
+    One grouped query: the years are a VALUES list joined to the memberships, so
+    the work stays in the database whatever the number of members. Written in SQL
+    because the ORM has no way to join a list of years.
+    """
+    qn = connection.ops.quote_name
+    membership, organisation = Membership._meta, Organisation._meta
+    figures = OrganisationYear._meta
+    start, end = (qn(membership.get_field(name).column) for name in ("start", "end"))
+    values = ", ".join(["(%s, %s, %s)"] * len(years))
+    sql = (
+        f"WITH y (year, first_day, last_day) AS (VALUES {values}) "
+        "SELECT y.year, o.helix_role, COALESCE(NULLIF(oy.size_class, ''), o.size_class), COUNT(*) "
+        f"FROM {qn(membership.db_table)} m "
+        f"JOIN {qn(organisation.db_table)} o ON o.id = m.organisation_id "
+        f"JOIN y ON m.{start} <= y.last_day AND (m.{end} IS NULL OR m.{end} >= y.first_day) "
+        f"LEFT JOIN {qn(figures.db_table)} oy ON oy.organisation_id = o.id AND oy.year = y.year "
+        "WHERE m.cluster_id = %s "
+        "GROUP BY y.year, o.helix_role, COALESCE(NULLIF(oy.size_class, ''), o.size_class)"
     )
-    sizes = {
-        (org_id, year): size
-        for org_id, year, size in OrganisationYear.objects.filter(
-            organisation__memberships__cluster=cluster, year__in=years
-        ).values_list("organisation_id", "year", "size_class")
-    }
-    rates = {
-        (r.year, r.helix_role, r.size_class): r.amount
-        for r in FeeRate.objects.filter(cluster=cluster, year__in=years)
-    }
+    params = [v for year in years for v in (year, dt.date(year, 1, 1), dt.date(year, 12, 31))]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, cluster.pk])
+        return cursor.fetchall()
+
+
+def fee_income(cluster: Cluster, years: Iterable[int]) -> dict[int, Decimal]:
+    """Fee income per year: the sum of what the active members owe under that year's schedule.
+
+    Two queries whatever the number of members: members counted per year, helix
+    role and size class in force (the year's figures, else the current class),
+    and the year's rates; a role's blank-size rate applies where no size matches.
+    """
+    years = list(years)
     income = {year: Decimal(0) for year in years}
-    for membership in memberships:
-        organisation = membership.organisation
-        for year in years:
-            if membership.start > dt.date(year, 12, 31):
-                continue
-            if membership.end is not None and membership.end < dt.date(year, 1, 1):
-                continue
-            size = sizes.get((organisation.pk, year)) or organisation.size_class
-            amount = rates.get((year, organisation.helix_role, size))
-            if amount is None:
-                amount = rates.get((year, organisation.helix_role, ""), Decimal(0))
-            income[year] += amount
+    if not years:
+        return income
+    rates = {
+        (year, role, size): amount
+        for year, role, size, amount in FeeRate.objects.filter(
+            cluster=cluster, year__in=years
+        ).values_list("year", "helix_role", "size_class", "amount")
+    }
+    for year, role, size, members in _members_by_year(cluster, sorted(set(years))):
+        amount = rates.get((year, role, size))
+        if amount is None:
+            amount = rates.get((year, role, ""), Decimal(0))
+        income[year] += amount * members
     return income
+
+
+def active_member_counts(clusters: Iterable[int] | QuerySet, day: dt.date) -> dict[int, int]:
+    """Active memberships on ``day`` per cluster, for the given cluster ids or queryset (one query)."""
+    scope = clusters if isinstance(clusters, QuerySet) else list(clusters)
+    return dict(
+        Membership.objects.active_on(day)
+        .filter(cluster_id__in=scope)
+        .order_by()
+        .values("cluster_id")
+        .annotate(members=Count("pk"))
+        .values_list("cluster_id", "members")
+    )
+
+
+def membership_counts(cluster_ids: Iterable[int]) -> dict[int, int]:
+    """All memberships, past and present, per cluster, for the given clusters only (one query)."""
+    return dict(
+        Membership.objects.filter(cluster_id__in=list(cluster_ids))
+        .order_by()
+        .values("cluster_id")
+        .annotate(members=Count("pk"))
+        .values_list("cluster_id", "members")
+    )
 
 
 @dataclass(frozen=True)
@@ -152,24 +196,42 @@ class Composition:
 
 
 def composition(cluster: Cluster, day: dt.date | None = None) -> Composition:
+    """Counts of the cluster's members active on ``day`` (today by default), in one grouped query."""
     day = day or timezone.localdate()
-    rows = list(
+    young = Q(
+        organisation__founding_year__gte=day.year - sme.YOUNG_FIRM_MAX_AGE,
+        organisation__founding_year__lte=day.year,
+    )
+    groups = (
         Membership.objects.active_on(day)
         .filter(cluster=cluster)
-        .values_list(
-            "organisation__helix_role",
-            "organisation__size_class",
-            "organisation__nace_section",
-            "organisation__founding_year",
+        .order_by()
+        .values(
+            helix=F("organisation__helix_role"),
+            size=F("organisation__size_class"),
+            section=F("organisation__nace_section"),
         )
+        .annotate(members=Count("pk"), young=Count("pk", filter=young))
     )
-    companies = [r for r in rows if r[0] == HelixRole.COMPANY]
+    by_helix: Counter[str] = Counter()
+    by_size: Counter[str] = Counter()
+    by_section: Counter[str] = Counter()
+    young_firms = smes = 0
+    for group in groups:
+        by_helix[group["helix"]] += group["members"]
+        if group["helix"] != HelixRole.COMPANY:
+            continue
+        by_size[group["size"] or "unknown"] += group["members"]
+        by_section[group["section"] or "?"] += group["members"]
+        young_firms += group["young"]
+        if group["size"] in SME_CLASSES:
+            smes += group["members"]
     return Composition(
         day=day,
-        members=len(rows),
-        by_helix=dict(Counter(r[0] for r in rows)),
-        by_size=dict(Counter(r[1] or "unknown" for r in companies)),
-        by_section=dict(Counter(r[2] or "?" for r in companies)),
-        young_firms=sum(1 for r in companies if sme.is_young(r[3], day.year)),
-        smes=sum(1 for r in companies if r[1] in SME_CLASSES),
+        members=sum(by_helix.values()),
+        by_helix=dict(by_helix),
+        by_size=dict(by_size),
+        by_section=dict(by_section),
+        young_firms=young_firms,
+        smes=smes,
     )

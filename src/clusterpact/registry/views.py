@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.views.decorators.http import require_safe
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from clusterpact.accounts.audit import history_for
 from clusterpact.charts import Bar, bar_chart, column_chart
@@ -40,15 +40,7 @@ def _without_page(request) -> str:
 @require_safe
 @login_required
 def cluster_list(request):
-    today = timezone.localdate()
-    active = Q(memberships__start__lte=today) & (
-        Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
-    )
-    clusters = (
-        clusters_for(request.user)
-        .annotate(member_count=Count("memberships", filter=active, distinct=True))
-        .select_related("cluster_organisation")
-    )
+    clusters = clusters_for(request.user).select_related("cluster_organisation")
     query = request.GET.get("q", "").strip()
     if query:
         clusters = clusters.filter(
@@ -58,6 +50,11 @@ def cluster_list(request):
     if kind:
         clusters = clusters.filter(kind=kind)
     page = _page(request, clusters.order_by("kind", "name"))
+    # Counted for the page's clusters only: an annotation would aggregate every membership first.
+    page.object_list = list(page.object_list)
+    counts = domain.active_member_counts((c.pk for c in page.object_list), timezone.localdate())
+    for cluster in page.object_list:
+        cluster.member_count = counts.get(cluster.pk, 0)
     context = {"page": page, "query": query, "kind": kind, "query_string": _without_page(request)}
     return render(request, "registry/cluster_list.html", context)
 
@@ -135,7 +132,14 @@ def filter_organisations(queryset, data: dict, reference_year: int):
     if data.get("section"):
         queryset = queryset.filter(nace_section=data["section"])
     if data.get("cluster"):
-        queryset = queryset.filter(memberships__cluster__slug=data["cluster"]).distinct()
+        # EXISTS rather than a join: no duplicate rows, so no DISTINCT over the whole result.
+        queryset = queryset.filter(
+            Exists(
+                Membership.objects.filter(
+                    organisation=OuterRef("pk"), cluster__slug=data["cluster"]
+                )
+            )
+        )
     if data.get("young"):
         queryset = queryset.young(reference_year)
     return queryset
@@ -151,10 +155,18 @@ def organisation_list(request):
         organisations = filter_organisations(
             organisations, form.cleaned_data, timezone.localdate().year
         )
-    organisations = organisations.annotate(
-        cluster_count=Count("memberships__cluster", distinct=True)
-    )
     page = _page(request, organisations.order_by("name", "id"))
+    # Counted for the page's rows only, so the paginator's COUNT stays a plain count.
+    page.object_list = list(page.object_list)
+    counts = dict(
+        Membership.objects.filter(organisation__in=page.object_list)
+        .order_by()
+        .values("organisation_id")
+        .annotate(clusters=Count("cluster_id", distinct=True))
+        .values_list("organisation_id", "clusters")
+    )
+    for organisation in page.object_list:
+        organisation.cluster_count = counts.get(organisation.pk, 0)
     return render(
         request,
         "registry/organisation_list.html",
