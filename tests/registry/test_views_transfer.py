@@ -305,3 +305,31 @@ def test_upload_without_csrf_token_is_refused(manager_a, cluster_a):
     response = upload(client, csv_bytes(good_rows()))
     assert response.status_code == 403
     assert Organisation.objects.count() == 0
+
+
+def test_long_problem_lists_are_cut_with_the_full_count(client, manager_a, cluster_a):
+    from .test_imports import _number
+
+    rows = [
+        [
+            f"Firm {i}",
+            _number(500 + i),
+            "BE",
+            "",
+            "company",
+            "company",
+            "99.99",
+            "",
+            "",
+            "",
+            "2024-01-01",
+            "",
+        ]
+        for i in range(1003)
+    ]
+    client.force_login(manager_a)
+    response = upload(client, csv_bytes(rows))
+    page = response.content.decode()
+    assert "1003 problems found" in page
+    assert "3 more are not shown" in page
+    assert len(response.context["problems"]) == 1000

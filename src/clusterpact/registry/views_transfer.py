@@ -145,6 +145,7 @@ def _preview_page(request, cluster, preview, form, token=None, status=200):
         "problems": labelled(preview.problems),
         "notes": labelled(preview.notes),
         "problems_hidden": max(0, len(preview.problems) - MAX_PROBLEMS_SHOWN),
+        "notes_hidden": max(0, len(preview.notes) - MAX_PROBLEMS_SHOWN),
         "token": token,
         "max_megabytes": settings.IMPORT_MAX_BYTES // 2**20,
     }
