@@ -4,8 +4,9 @@ Run with ``.venv/bin/python benchmarks/bench_import.py [--rows 10000]``. Uses a
 throw-away test database of the configured backend: an SQLite file in a
 temporary directory by default, PostgreSQL (``test_<name>``) when
 ``DATABASE_URL`` is set. Each format imports its own new organisations into its
-own cluster, so both runs create every row. The requirement is at most 5 s for
-preview plus commit.
+own cluster, so both runs create every row (with yearly figures: an
+organisation, a year and a membership per row, and an audit entry for each).
+The requirement is at most 5 s for preview plus commit.
 """
 
 from __future__ import annotations
@@ -54,8 +55,8 @@ def enterprise_number(i: int) -> str:
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
-def member_rows(count: int, offset: int) -> list[list[object]]:
-    return [
+def member_rows(count: int, offset: int, figures: bool) -> list[list[object]]:
+    rows = [
         [
             f"Firm {offset + i}",
             enterprise_number(offset + i),
@@ -74,6 +75,7 @@ def member_rows(count: int, offset: int) -> list[list[object]]:
         ]
         for i in range(count)
     ]
+    return rows if figures else [row[:10] + [None] * 4 for row in rows]
 
 
 def as_xlsx(rows) -> bytes:
@@ -111,6 +113,11 @@ def run(fmt: str, data: bytes, cluster, user) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument(
+        "--without-figures",
+        action="store_true",
+        help="leave the optional yearly figures empty (no OrganisationYear rows, no size classes)",
+    )
     args = parser.parse_args()
 
     setup_test_environment()
@@ -124,12 +131,19 @@ def main() -> None:
             from clusterpact.registry.models import Cluster, ClusterKind
 
             user = User.objects.create(username="bench", role=Role.OFFICER)
-            print(f"database: {connection.vendor}; rows per file: {args.rows:,}")
+            figures = "without" if args.without_figures else "with"
+            print(
+                f"database: {connection.vendor}; rows per file: {args.rows:,}, {figures} yearly figures"
+            )
             for index, (fmt, writer) in enumerate((("xlsx", as_xlsx), ("csv", as_csv))):
                 cluster = Cluster.objects.create(
                     name=f"Bench {fmt}", slug=f"bench-{fmt}", kind=ClusterKind.SPEARHEAD
                 )
-                data = writer(member_rows(args.rows, offset=index * args.rows))
+                data = writer(
+                    member_rows(
+                        args.rows, offset=index * args.rows, figures=not args.without_figures
+                    )
+                )
                 preview_s, commit_s = run(fmt, data, cluster, user)
                 total = preview_s + commit_s
                 print(
