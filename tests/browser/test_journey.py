@@ -6,9 +6,11 @@ Each step keeps a full-page screenshot under test-artifacts/browser/; the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -17,6 +19,67 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+NEW_MEMBERS = [
+    # naam, ondernemingsnummer, land, helixrol, soort, nace, gemeente, oprichtingsjaar, lid_sinds
+    (
+        "Nova Coatings NV",
+        "0123.456.749",
+        "BE",
+        "company",
+        "company",
+        "20.30",
+        "Gent",
+        2016,
+        dt.date(2024, 1, 1),
+    ),
+    (
+        "Polymer Works BV",
+        "0200.065.765",
+        "BE",
+        "company",
+        "company",
+        "22.21",
+        "Antwerpen",
+        2009,
+        dt.date(2024, 3, 1),
+    ),
+    (
+        "Hogeschool Kempen",
+        "0419.052.173",
+        "BE",
+        "knowledge",
+        "university_college",
+        None,
+        "Geel",
+        1995,
+        dt.date(2023, 9, 1),
+    ),
+]
+
+
+def write_member_workbook(path) -> None:
+    """A member file as a cluster manager keeps it: Dutch column names, real dates."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Leden"
+    sheet.append(
+        [
+            "naam",
+            "ondernemingsnummer",
+            "land",
+            "helixrol",
+            "soort",
+            "nace",
+            "gemeente",
+            "oprichtingsjaar",
+            "lid_sinds",
+        ]
+    )
+    for row in NEW_MEMBERS:
+        sheet.append(list(row))
+    workbook.save(path)
 
 
 def log_in(page, base_url: str, username: str) -> None:
@@ -29,7 +92,7 @@ def log_in(page, base_url: str, username: str) -> None:
 
 
 def test_cluster_manager_journey(
-    page, screenshot, console, live_server, cluster_a, cluster_b, manager_a, member_b
+    page, screenshot, console, live_server, tmp_path, cluster_a, cluster_b, manager_a, member_b
 ):
     base = live_server.url
 
@@ -46,7 +109,37 @@ def test_cluster_manager_journey(
     expect(page).to_have_url(f"{base}/registry/clusters/alpha/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Alpha Cluster")
     expect(page.get_by_role("heading", name="Leden", exact=True)).to_be_visible()
+    expect(page.get_by_text("Nog geen leden.")).to_be_visible()
     screenshot("cluster")
+
+    # Import members from an Excel file: upload, preview, confirm.
+    member_file = tmp_path / "leden-alpha.xlsx"
+    write_member_workbook(member_file)
+    page.get_by_role("link", name="Leden importeren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leden van Alpha Cluster importeren")
+    page.get_by_label("Ledenbestand").set_input_files(member_file)
+    screenshot("import-form")
+    page.get_by_role("button", name="Bestand controleren").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Het bestand bevat geen problemen. Er wordt niets opgeslagen voor u bevestigt."
+    )
+    expect(page.get_by_text("Bestand: leden-alpha.xlsx")).to_be_visible()
+    expect(page.locator(".kpis li").first).to_have_text("3 toe te voegen lidmaatschappen")
+    screenshot("import-preview")
+    assert cluster_a.memberships.count() == 0, "the preview saved something"
+    page.get_by_role("button", name="Importeren", exact=True).click()
+
+    # Back on the cluster page: the new members are listed.
+    expect(page).to_have_url(f"{base}/registry/clusters/alpha/")
+    expect(
+        page.get_by_role("listitem").filter(has_text="leden-alpha.xlsx is geïmporteerd")
+    ).to_be_visible()
+    members = page.get_by_role("table", name="Leden")
+    for name, *_ in NEW_MEMBERS:
+        expect(members.get_by_role("rowheader", name=name)).to_be_visible()
+    expect(members.get_by_role("row")).to_have_count(1 + len(NEW_MEMBERS))
+    expect(page.get_by_text("3 actieve leden")).to_be_visible()
+    screenshot("cluster-with-members")
 
     # Switch to English with the header's language buttons, and back.
     expect(page.locator("html")).to_have_attribute("lang", "nl")
