@@ -148,7 +148,7 @@ def filter_organisations(queryset, data: dict, reference_year: int):
 @require_safe
 @login_required
 def organisation_list(request):
-    clusters = clusters_for(request.user).order_by("name")
+    clusters = clusters_for(request.user).only("slug", "name").order_by("name")
     form = OrganisationFilterForm(request.GET or None, clusters=clusters)
     organisations = organisations_for(request.user)
     if form.is_valid():
