@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import decimal
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, models, router
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from .models import AuditAction, AuditEntry
 
@@ -95,11 +98,57 @@ def _entry(instance, action, before, after) -> AuditEntry:
     )
 
 
-def record_created(instances: Iterable[models.Model]) -> None:
-    """Record creations made with ``bulk_create`` (which sends no signals)."""
-    AuditEntry.objects.bulk_create(
-        [_entry(obj, AuditAction.CREATE, None, snapshot(obj)) for obj in instances], batch_size=2000
+def record_created(instances: Iterable[models.Model]) -> int:
+    """Record creations made with ``bulk_create`` (which sends no signals); returns the count.
+
+    Writes with one parameterised ``executemany`` instead of ``bulk_create``: an
+    import of 10,000 members yields 30,000 entries, and the ORM's per-field value
+    preparation was most of the import's time.
+    """
+    actor = _current_actor.get() or Actor(user=None, label="system")
+    actor_id = actor.user.pk if getattr(actor.user, "pk", None) else None
+    now = timezone.now()
+    rows = [
+        (
+            now,
+            actor_id,
+            actor.label,
+            AuditAction.CREATE.value,
+            ContentType.objects.get_for_model(obj, for_concrete_model=False).pk,
+            str(obj.pk),
+            str(obj)[:255],
+            json.dumps(snapshot(obj), cls=DjangoJSONEncoder),
+            actor.reason,
+        )
+        for obj in instances
+    ]
+    if not rows:
+        return 0
+    connection = connections[router.db_for_write(AuditEntry)]
+    quote = connection.ops.quote_name
+    columns = [
+        "timestamp",
+        "actor",
+        "actor_label",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "after",
+        "reason",
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(AuditEntry._meta.db_table),
+        ", ".join(quote(AuditEntry._meta.get_field(name).column) for name in columns),
+        ", ".join(["%s"] * len(columns)),
     )
+    timestamp_field = AuditEntry._meta.get_field("timestamp")
+    stamp = timestamp_field.get_db_prep_value(now, connection)
+    rows = [(stamp, *row[1:]) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+    return len(rows)
 
 
 def _pre_save(sender, instance, raw=False, **kwargs):
