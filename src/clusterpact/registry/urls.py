@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_transfer
+from . import views, views_fees, views_transfer
 
 app_name = "registry"
 
@@ -27,6 +27,7 @@ urlpatterns = [
         views_transfer.member_template,
         name="member-template",
     ),
+    path("clusters/<slug:slug>/fees/", views_fees.fee_schedule, name="fee-schedule"),
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
 ]
