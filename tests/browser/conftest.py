@@ -44,6 +44,12 @@ def chromium_executable() -> Path:
     return CHROMIUM
 
 
+def is_csp_violation(text: str) -> bool:
+    # Older Chromium says "Refused to apply inline style because it violates ...";
+    # Chromium 15x says "Applying inline style violates the following Content Security Policy ...".
+    return "Refused to" in text or "Content Security Policy" in text
+
+
 @dataclass
 class ConsoleWatch:
     """Console errors, CSP violations and uncaught exceptions seen by one page.
@@ -57,7 +63,7 @@ class ConsoleWatch:
     expected_failures: list[str] = field(default_factory=list)
 
     def on_console(self, message) -> None:
-        if message.type != "error" and "Refused to" not in message.text:
+        if message.type != "error" and not is_csp_violation(message.text):
             return
         url = (message.location or {}).get("url", "")
         if message.text.startswith("Failed to load resource") and url in self.expected_failures:
@@ -72,7 +78,7 @@ class ConsoleWatch:
 
     @property
     def csp_violations(self) -> list[str]:
-        return [e for e in self.errors if "Refused to" in e]
+        return [e for e in self.errors if is_csp_violation(e)]
 
 
 @pytest.fixture
