@@ -79,3 +79,124 @@ def column_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One point of an estimate plot: a label on the x axis, the estimate and its interval."""
+
+    x: float
+    value: float
+    lower: float
+    upper: float
+    band_lower: float | None = None
+    band_upper: float | None = None
+
+
+def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """About ``count`` round tick values covering [low, high]."""
+    import math
+
+    span = high - low or abs(high) or 1.0
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.floor(low / step) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def event_study_chart(
+    title: str,
+    points: Sequence[Estimate],
+    *,
+    x_label: str,
+    y_label: str,
+    description: str = "",
+    width: int = 640,
+    height: int = 320,
+) -> SafeString:
+    """Estimates by event time with confidence intervals (bars) and a band (shaded).
+
+    The band is the simultaneous band where the points carry one (bootstrap), else the
+    pointwise interval. A dashed line marks the start of treatment (between e = -1 and 0)
+    and a solid line zero.
+    """
+    left, right, top, bottom = 56, 16, 16, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
+    finite = [p for p in points if p.lower == p.lower and p.upper == p.upper]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
+    ]
+    if description:
+        parts.append(f"<desc>{escape(description)}</desc>")
+    if not finite:
+        parts.append(f'<text x="10" y="20" font-size="12" fill="#555">{escape("—")}</text></svg>')
+        return mark_safe("".join(parts))
+    lows = [min(p.lower, p.band_lower if p.band_lower is not None else p.lower) for p in finite]
+    highs = [max(p.upper, p.band_upper if p.band_upper is not None else p.upper) for p in finite]
+    y_ticks = _ticks(min(min(lows), 0.0), max(max(highs), 0.0))
+    y_min, y_max = y_ticks[0], y_ticks[-1]
+    xs = [p.x for p in finite]
+    x_min, x_max = min(xs) - 0.5, max(xs) + 0.5
+
+    def sx(x: float) -> float:
+        return left + (x - x_min) / (x_max - x_min) * plot_w
+
+    def sy(y: float) -> float:
+        return top + (y_max - y) / ((y_max - y_min) or 1) * plot_h
+
+    for tick in y_ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{sy(tick):.1f}" y2="{sy(tick):.1f}" '
+            f'stroke="#e3e6ea" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#1b1b1b">{tick:g}</text>'
+        )
+    band = [
+        (
+            p.x,
+            p.band_lower if p.band_lower is not None else p.lower,
+            p.band_upper if p.band_upper is not None else p.upper,
+        )
+        for p in finite
+    ]
+    upper_path = " ".join(f"{sx(x):.1f},{sy(hi):.1f}" for x, _lo, hi in band)
+    lower_path = " ".join(f"{sx(x):.1f},{sy(lo):.1f}" for x, lo, _hi in reversed(band))
+    parts.append(
+        f'<polygon points="{upper_path} {lower_path}" fill="{PALETTE[4]}" fill-opacity="0.25" stroke="none"/>'
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{sy(0):.1f}" y2="{sy(0):.1f}" stroke="#1b1b1b" stroke-width="1"/>'
+    )
+    if x_min < -0.5 < x_max:
+        parts.append(
+            f'<line x1="{sx(-0.5):.1f}" x2="{sx(-0.5):.1f}" y1="{top}" y2="{top + plot_h}" '
+            f'stroke="#555" stroke-width="1" stroke-dasharray="4 3"/>'
+        )
+    for p in finite:
+        colour = PALETTE[0] if p.x >= 0 else PALETTE[1]
+        parts.append(
+            f'<line x1="{sx(p.x):.1f}" x2="{sx(p.x):.1f}" y1="{sy(p.lower):.1f}" y2="{sy(p.upper):.1f}" '
+            f'stroke="{colour}" stroke-width="2"/>'
+            f'<circle cx="{sx(p.x):.1f}" cy="{sy(p.value):.1f}" r="3.5" fill="{colour}">'
+            f"<title>{escape(f'{p.x:g}: {p.value:.4f} [{p.lower:.4f}, {p.upper:.4f}]')}</title></circle>"
+        )
+    step = max(1, round(len(xs) / 12))
+    for x in xs[::step]:
+        parts.append(
+            f'<text x="{sx(x):.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="11" '
+            f'fill="#1b1b1b">{x:g}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" font-size="12" '
+        f'fill="#1b1b1b">{escape(x_label)}</text>'
+        f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="12" fill="#1b1b1b" '
+        f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(y_label)}</text>'
+        "</svg>"
+    )
+    return mark_safe("".join(parts))

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "clusterpact.accounts",
     "clusterpact.registry",
     "clusterpact.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "clusterpact.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +234,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# Background work (evaluations) through a queue in the database: works on SQLite and
+# PostgreSQL alike; `clusterpact manage db_worker` runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterpact@localhost")

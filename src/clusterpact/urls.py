@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("clusterpact.registry.urls")),
     path("api/", include("clusterpact.registry.api.urls")),
+    path("evaluation/", include("clusterpact.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""Evaluations inside the product: confidential firm panels, background runs, result pages."""
