@@ -164,11 +164,12 @@ def build_cases(officer, manager, big, median, today: dt.date) -> list[Case]:
     middle_page = max(1, (Cluster.objects.count() // 25) // 2)
     active = 'm.start <= %s AND (m."end" IS NULL OR m."end" >= %s)'
     cluster_page = (
-        "SELECT c.id, c.name, c.slug, c.kind, c.status, c.support_start, o.name,"
-        f" (SELECT count(*) FROM registry_membership m WHERE m.cluster_id = c.id AND {active})"
+        "SELECT p.*, (SELECT count(*) FROM registry_membership m"
+        f" WHERE m.cluster_id = p.id AND {active}) FROM ("
+        "SELECT c.id, c.name, c.slug, c.kind, c.status, c.support_start, o.name AS operator"
         " FROM registry_cluster c {join}"
         " LEFT JOIN registry_organisation o ON o.id = c.cluster_organisation_id"
-        " ORDER BY c.kind, c.name LIMIT 25 OFFSET %s"
+        " ORDER BY c.kind, c.name LIMIT 25 OFFSET %s) p"
     )
     managed = "JOIN accounts_user_managed_clusters uc ON uc.cluster_id = c.id AND uc.user_id = {}"
     org_columns = (

@@ -1,6 +1,8 @@
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from clusterpact.rules import nace
@@ -17,16 +19,14 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(v) for v in self.format_value(value)}
-        attributes = self.build_attrs(self.attrs, attrs) | {"name": name}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in selected else "", label)
-                for key, label in self.choices
-            ),
+        attributes = flatatt(self.build_attrs(self.attrs, attrs) | {"name": name})
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(attributes), options)
+        # Safe: every key and label is escaped above, and flatatt escapes the attributes.
+        return mark_safe(f"<select{attributes}>{options}</select>")
 
 
 class OrganisationFilterForm(forms.Form):

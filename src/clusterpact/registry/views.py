@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +72,10 @@ def cluster_detail(request, slug):
     members = (
         Membership.objects.filter(cluster=cluster)
         .select_related("organisation")
-        .order_by("organisation__name", "start")
+        # Same order as by name, but not servable by the name index: otherwise PostgreSQL may
+        # walk all 150,000 organisations in name order looking for this cluster's members
+        # (300 ms for a cluster of 660) instead of sorting the members it finds by cluster.
+        .order_by(Concat("organisation__name", Value("")), "start")
     )
     member_query = request.GET.get("q", "").strip()
     if member_query:
@@ -148,7 +152,8 @@ def filter_organisations(queryset, data: dict, reference_year: int):
 @require_safe
 @login_required
 def organisation_list(request):
-    clusters = clusters_for(request.user).only("slug", "name").order_by("name")
+    # Named rows rather than model instances: the filter offers every cluster, 1,500 at EU scale.
+    clusters = clusters_for(request.user).order_by("name").values_list("slug", "name", named=True)
     form = OrganisationFilterForm(request.GET or None, clusters=clusters)
     organisations = organisations_for(request.user)
     if form.is_valid():
