@@ -163,10 +163,9 @@ def template_msgids() -> dict[str, str]:
             if isinstance(node, TranslateNode):
                 literal = node.filter_expression.var
                 value = getattr(literal, "literal", None)
-                if isinstance(value, str) and not node.noop:
-                    key = value if node.message_context is None else None
-                    if key is not None:
-                        found.setdefault(key, where)
+                if isinstance(value, str) and not node.noop and node.message_context is None:
+                    # Like makemessages and Variable.resolve: a literal % is %% in the msgid.
+                    found.setdefault(value.replace("%", "%%"), where)
             elif isinstance(node, BlockTranslateNode) and node.message_context is None:
                 singular, _vars = node.render_token_list(node.singular)
                 found.setdefault(singular, where)
@@ -283,6 +282,7 @@ def test_source_scan_finds_known_strings():
     templates = template_msgids()
     assert "Innovation clusters" in templates
     assert "Page %(number)s of %(total)s" in templates
+    assert "%(sme_percent)s %% of companies" in templates
     assert "%(counter)s result" in templates
     assert "Members by helix role" in python_msgids()
 
@@ -329,6 +329,7 @@ def test_logged_in_pages_and_404_are_dutch(client, manager_a, members_a):
     assert "Speerpuntcluster" in cluster and "Afmelden" in cluster
     assert "Leden per helixrol" in cluster and "Ondernemingsnummer" in cluster
     assert "3 resultaten" in cluster
+    assert "(50 % van de ondernemingen)" in cluster  # a literal % in blocktranslate
     missing = client.get(reverse("registry:cluster-detail", args=["beta"]))
     assert missing.status_code == 404
     assert "Pagina niet gevonden" in missing.content.decode()
