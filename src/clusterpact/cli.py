@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import subprocess
 import sys
 
 
@@ -39,8 +40,32 @@ def _run(args: argparse.Namespace) -> int:
     if not args.no_demo:
         print_demo_accounts(sys.stdout)
     print(f"clusterpact serves http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    worker = _start_worker()
+    try:
+        call_command(
+            "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
+        )
+    finally:
+        _stop_worker(worker)
     return 0
+
+
+def _start_worker() -> subprocess.Popen:
+    """The background worker (evaluations) as a child process with the server's environment."""
+    command = [sys.executable, "-m", "clusterpact.cli", "manage", "db_worker", "--no-reload"]
+    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is not None:
+        return
+    # SIGTERM lets the worker finish its bookkeeping; a stuck one is killed.
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -226,8 +226,11 @@ def _company_years(
 @transaction.atomic
 def load_demo(stdout: TextIO = sys.stdout) -> None:
     """Create the demo landscape and one account per role; does nothing if it is already there."""
+    from clusterpact.evaluation.demo import load_demo_panel
+
     if demo_is_loaded():
         stdout.write("The demo landscape is already loaded.\n")
+        load_demo_panel(stdout)
         return
     rng = random.Random(SEED)
     numbers = _Numbers(rng)
@@ -424,6 +427,7 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
         f"Demo landscape loaded: {len(clusters)} clusters, {len(organisations)} organisations, "
         f"{len(memberships)} memberships (synthetic records are marked).\n"
     )
+    load_demo_panel(stdout)
 
 
 def print_demo_accounts(stdout: TextIO = sys.stdout) -> None:
