@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import subprocess
 import sys
 
@@ -41,6 +42,8 @@ def _run(args: argparse.Namespace) -> int:
         print_demo_accounts(sys.stdout)
     print(f"clusterpact serves http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     worker = _start_worker()
+    # A service manager stops with SIGTERM: leave through `finally` so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         call_command(
             "runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True
