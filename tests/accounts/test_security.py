@@ -103,3 +103,27 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("role_fixture", "expected"),
+    [
+        (
+            "officer",
+            ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/", "/evaluation/"],
+        ),
+        ("manager_a", ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/"]),
+        (
+            "evaluator",
+            ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/", "/evaluation/"],
+        ),
+        ("applicant", ["/", "/dashboard/"]),
+        ("reviewer", ["/", "/dashboard/"]),
+    ],
+)
+def test_menu_offers_only_what_the_role_can_open(client, request, role_fixture, expected):
+    client.force_login(request.getfixturevalue(role_fixture))
+    menu = client.get("/dashboard/").context["main_menu"]
+    assert [item["url"] for item in menu] == expected
+    for url in expected:
+        assert client.get(url).status_code == 200

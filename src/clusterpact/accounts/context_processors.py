@@ -1,7 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusterpact.registry.permissions import can_change_registry
+from clusterpact.evaluation.permissions import can_evaluate
+from clusterpact.registry.permissions import can_change_registry, can_read_registry
 
 
 def navigation(request):
@@ -10,9 +11,11 @@ def navigation(request):
     items = [(_("Home"), reverse("home"))]
     if user.is_authenticated:
         items.append((_("Dashboard"), reverse("dashboard")))
-        if user.role != "applicant" and user.role != "reviewer" or user.is_superuser:
+        if can_read_registry(user):
             items.append((_("Clusters"), reverse("registry:cluster-list")))
             items.append((_("Organisations"), reverse("registry:organisation-list")))
+        if can_evaluate(user):
+            items.append((_("Evaluations"), reverse("evaluation:index")))
         if can_change_registry(user) and user.is_staff:
             items.append((_("Administration"), reverse("admin:index")))
     current = request.path

@@ -23,6 +23,11 @@ def _reads_all(user) -> bool:
     return user.is_authenticated and (user.is_superuser or user.role in _READ_ALL)
 
 
+def can_read_registry(user) -> bool:
+    """Whether the registry pages have anything for ``user`` (the menu shows them only then)."""
+    return _reads_all(user) or (user.is_authenticated and user.role == Role.CLUSTER_MANAGER)
+
+
 def is_agency(user) -> bool:
     return user.is_authenticated and user.is_agency
 
