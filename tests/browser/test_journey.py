@@ -124,7 +124,10 @@ def test_cluster_manager_journey(
         "Het bestand bevat geen problemen. Er wordt niets opgeslagen voor u bevestigt."
     )
     expect(page.get_by_text("Bestand: leden-alpha.xlsx")).to_be_visible()
-    expect(page.locator(".kpis li").first).to_have_text("3 toe te voegen lidmaatschappen")
+    to_add = page.get_by_role("listitem").filter(has_text="toe te voegen lidmaatschappen")
+    expect(to_add).to_have_text("3 toe te voegen lidmaatschappen")
+    new_organisations = page.get_by_role("listitem").filter(has_text="aan te maken")
+    expect(new_organisations).to_have_text("3 aan te maken nieuwe organisaties")
     screenshot("import-preview")
     assert cluster_a.memberships.count() == 0, "the preview saved something"
     page.get_by_role("button", name="Importeren", exact=True).click()
