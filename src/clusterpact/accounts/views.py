@@ -7,11 +7,17 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from clusterpact.registry.domain import active_member_counts, membership_counts
-from clusterpact.registry.models import Cluster
-from clusterpact.registry.permissions import clusters_for
+from clusterpact.evaluation.permissions import can_evaluate, runs_for
+from clusterpact.registry.domain import (
+    active_member_counts,
+    membership_counts,
+    programme_summary,
+    support_horizons,
+)
+from clusterpact.registry.models import Cluster, ClusterKind
+from clusterpact.registry.permissions import can_change_cluster, clusters_for
 
-from .models import Role
+from .models import AuditEntry, Role
 
 # Published aggregates hide any count below this, so no single firm can be singled out.
 SMALL_CELL = 3
@@ -52,18 +58,38 @@ class LoginView(auth_views.LoginView):
 @require_safe
 @login_required
 def dashboard(request):
+    """One page per role: what needs attention and where to go next."""
     user = request.user
+    today = timezone.localdate()
     clusters = clusters_for(user)
     shown = list(clusters.order_by("name")[:20])
     # Counted for the shown clusters only, not aggregated over every membership of the registry.
     counts = membership_counts(c.pk for c in shown)
     for cluster in shown:
         cluster.member_count = counts.get(cluster.pk, 0)
+        cluster.can_change = user.role == Role.CLUSTER_MANAGER and can_change_cluster(user, cluster)
     context = {
         "role": Role(user.role).label if user.role else "",
         "clusters": shown,
         "cluster_total": clusters.count(),
         "is_manager": user.role == Role.CLUSTER_MANAGER,
         "is_agency": user.is_agency,
+        "can_evaluate": can_evaluate(user),
     }
+    if user.is_agency:
+        summary = programme_summary(today)
+        kinds = dict(ClusterKind.choices)
+        context |= {
+            "summary": summary,
+            "sme_percent": None if summary.sme_share is None else round(summary.sme_share * 100),
+            "clusters_by_kind": [
+                (kinds.get(k, k), n) for k, n in sorted(summary.clusters_by_kind.items())
+            ],
+            "horizons": [
+                (h, h.months_left(today)) for h in support_horizons(Cluster.objects.all(), today)
+            ],
+            "recent_changes": AuditEntry.objects.select_related("content_type")[:10],
+        }
+    if context["can_evaluate"]:
+        context["recent_runs"] = runs_for(user).select_related("dataset").order_by("-id")[:5]
     return render(request, "dashboard.html", context)

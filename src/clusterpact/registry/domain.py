@@ -235,3 +235,79 @@ def composition(cluster: Cluster, day: dt.date | None = None) -> Composition:
         young_firms=young_firms,
         smes=smes,
     )
+
+
+# Operating aid to a cluster organisation is limited to ten years (GBER art. 27(7)).
+OPERATING_AID_YEARS = 10
+
+
+@dataclass(frozen=True)
+class SupportHorizon:
+    cluster: Cluster
+    ends: dt.date
+
+    def months_left(self, day: dt.date) -> int:
+        return (self.ends.year - day.year) * 12 + self.ends.month - day.month
+
+
+def support_horizons(
+    clusters: QuerySet, day: dt.date, *, within_months: int = 24
+) -> list[SupportHorizon]:
+    """Active clusters whose ten years of public support end within ``within_months`` of ``day``.
+
+    Counted from the start of public support recorded in the registry; the
+    funding issue refines this with the first operating grant.
+    """
+    horizons = []
+    for cluster in clusters.filter(status="active", support_start__isnull=False).order_by(
+        "support_start"
+    ):
+        start = cluster.support_start
+        ends = start.replace(year=start.year + OPERATING_AID_YEARS) - dt.timedelta(days=1)
+        horizon = SupportHorizon(cluster, ends)
+        if horizon.months_left(day) <= within_months:
+            horizons.append(horizon)
+    return horizons
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """Programme-wide counts on one day, for the agency's dashboard."""
+
+    clusters_by_kind: dict[str, int]
+    organisations: int
+    active_memberships: int
+    member_companies: int
+    member_smes: int
+    member_young_firms: int
+
+    @property
+    def sme_share(self) -> float | None:
+        return self.member_smes / self.member_companies if self.member_companies else None
+
+
+def programme_summary(day: dt.date) -> ProgrammeSummary:
+    """Four aggregate queries, whatever the size of the registry."""
+    by_kind = dict(Cluster.objects.values_list("kind").annotate(n=Count("id")).order_by())
+    active = Membership.objects.active_on(day)
+    member_orgs = Organisation.objects.filter(
+        helix_role=HelixRole.COMPANY, id__in=active.values("organisation_id")
+    )
+    companies = member_orgs.aggregate(
+        total=Count("id"),
+        smes=Count("id", filter=Q(size_class__in=SME_CLASSES)),
+        young=Count(
+            "id",
+            filter=Q(
+                founding_year__gte=day.year - sme.YOUNG_FIRM_MAX_AGE, founding_year__lte=day.year
+            ),
+        ),
+    )
+    return ProgrammeSummary(
+        clusters_by_kind=by_kind,
+        organisations=Organisation.objects.count(),
+        active_memberships=active.count(),
+        member_companies=companies["total"],
+        member_smes=companies["smes"],
+        member_young_firms=companies["young"],
+    )
