@@ -246,6 +246,7 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
             fields.setdefault("municipality", town)
             fields.setdefault("is_synthetic", True)
             org = Organisation(**fields)
+            org.derive_nace_section()
             organisations.append(org)
             return org
 

@@ -155,11 +155,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if self.nace_code:
-            entry = nace.lookup(self.nace_code)
-            self.nace_code, self.nace_section = entry.code, entry.section
-        else:
-            self.nace_section = ""
+        self.derive_nace_section()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -189,6 +185,14 @@ class Organisation(models.Model):
             errors["founding_year"] = _("The founding year lies in the future.")
         if errors:
             raise ValidationError(errors)
+
+    def derive_nace_section(self) -> None:
+        """Normalise the NACE code and set its section; bulk inserts call this since they skip save()."""
+        if self.nace_code:
+            entry = nace.lookup(self.nace_code)
+            self.nace_code, self.nace_section = entry.code, entry.section
+        else:
+            self.nace_section = ""
 
     @property
     def enterprise_number_display(self) -> str:

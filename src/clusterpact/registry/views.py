@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -89,7 +90,11 @@ def cluster_detail(request, slug):
         ),
         "size": bar_chart(
             _("Companies by size class"),
-            [Bar(str(size_labels[k]), v) for k, v in sorted(comp.by_size.items())],
+            [
+                Bar(str(size_labels[k]), comp.by_size[k])
+                for k in [*SizeClass.values, "unknown"]
+                if k in comp.by_size
+            ],
         ),
         "sector": bar_chart(
             _("Companies by NACE section"),
@@ -97,7 +102,10 @@ def cluster_detail(request, slug):
         ),
         "fees": column_chart(
             _("Fee income per year (EUR)"),
-            [Bar(str(y), float(v), f"{v:,.0f}") for y, v in income.items()],
+            [
+                Bar(str(y), float(v), number_format(v, 0, use_l10n=True, force_grouping=True))
+                for y, v in income.items()
+            ],
         ),
     }
     context = {
