@@ -405,6 +405,20 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
                             amount=amount,
                         )
                     )
+        # Some companies join a second spearhead cluster: the bridges that intercluster work builds on.
+        spearheads = [c for c in clusters if c.kind == "spearhead"]
+        for cluster in spearheads:
+            for company in rng.sample(
+                companies_by_cluster[cluster.slug], k=len(companies_by_cluster[cluster.slug]) // 12
+            ):
+                other = rng.choice([c for c in spearheads if c is not cluster])
+                start_year = max(other.support_start.year, 2019)
+                start = dt.date(start_year, 1, 1) + dt.timedelta(
+                    days=rng.randrange(0, 365 * (LAST_FIGURES_YEAR - start_year + 1))
+                )
+                memberships.append(
+                    Membership(organisation=company, cluster=other, start=start, is_synthetic=True)
+                )
         Membership.objects.bulk_create(memberships, batch_size=2000)
         audit.record_created(memberships)
         FeeRate.objects.bulk_create(rates, batch_size=2000)
