@@ -124,6 +124,11 @@ def att_gt(
         cluster=cluster,
         options=options,
     )
+    # Hashed before estimation: its two row-length buffers are freed (and their
+    # pages reused) before the influence functions are allocated, so they do
+    # not add to the peak memory.
+    columns = [y, unit, time, group, *covariate_list, *([cluster] if cluster else [])]
+    data_hash = fingerprint(frame, list(dict.fromkeys(columns)))
     estimated = estimate_cells(panel, options, progress)
     basis = build_basis(estimated.influence, panel, options.bootstrap, options.seed, progress)
     cells = estimated.cells
@@ -158,7 +163,6 @@ def att_gt(
             "n_control": estimated.n_control,
         }
     ).fill_nan(None)
-    columns = [y, unit, time, group, *covariate_list, *([cluster] if cluster else [])]
     inputs = InputDescription(
         estimator="did.att_gt",
         parameters={
@@ -179,7 +183,7 @@ def att_gt(
         },
         n_rows=frame.height,
         n_units=panel.n_units,
-        data_hash=fingerprint(frame, list(dict.fromkeys(columns))),
+        data_hash=data_hash,
     )
     for array in (g, t, table_cells.att, table_cells.share, cohort, basis.gram):
         array.setflags(write=False)
