@@ -78,12 +78,15 @@ class PropensityFit:
     hessian : ndarray, shape (k, k)
         ``m * (X' diag(ps (1-ps)) X)^{-1}``, the inverse information scaled as in
         DRDID (``vcov(glm) * n``), used by the estimation-effect term.
+    beta : ndarray, shape (k,)
+        Logit coefficients, intercept first.
     """
 
     ps_1: np.ndarray
     ps_0: np.ndarray
     weight_0: np.ndarray
     hessian: np.ndarray
+    beta: np.ndarray | None = None
 
 
 class Design:
@@ -188,12 +191,71 @@ def fit_propensity(x1: Design, x0: Design, cell: str) -> PropensityFit:
     weight_0 = np.where(ps_0 < _PS_TRIM, ps_0 / (1.0 - ps_0), 0.0)
     information = x1.gram(ps_1 * (1.0 - ps_1)) + x0.gram(ps_0 * (1.0 - ps_0))
     hessian = _inverse(information, cell, "propensity score") * m
-    return PropensityFit(ps_1=ps_1, ps_0=ps_0, weight_0=weight_0, hessian=hessian)
+    return PropensityFit(ps_1=ps_1, ps_0=ps_0, weight_0=weight_0, hessian=hessian, beta=beta)
+
+
+def propensity_on(design: Design, beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Capped scores and trimmed odds weights of ``design``'s units under a fitted logit,
+    computed exactly as :func:`fit_propensity` does (same operations, same bits)."""
+    ps = np.minimum(special.expit(design.dot(beta)), _PS_CAP)
+    return ps, np.where(ps < _PS_TRIM, ps / (1.0 - ps), 0.0)
 
 
 def comparison_gram_inverse(x0: Design, m: int, cell: str) -> np.ndarray:
     """``(X0'X0 / m)^{-1}``, shape (k, k): the OLS bread on the comparison units."""
     return _inverse(x0.gram() / m, cell, "outcome regression")
+
+
+@dataclass(frozen=True)
+class PanelInfluence:
+    """The influence function of a panel 2x2 estimate, as coefficients.
+
+    With the outcome change ``dy``, covariates with intercept ``x``, the fitted
+    score ``p`` and odds weight ``w`` of a unit, the DRDID influence functions
+    of all three panel estimators have the form
+
+        treated:    (dy - x'beta - e1) / a1 - (1 - p) x'c1
+        comparison: (p x'h - w (dy - x'beta - e0)) / a0 + (dy - x'beta) x'o
+
+    (terms with a None coefficient are absent). Keeping these few numbers
+    instead of the vectors lets the caller evaluate the influence function on
+    any block of units when it needs it, so no (cells x units) matrix is held.
+    """
+
+    beta: np.ndarray | None
+    e1: float
+    a1: float
+    c1: np.ndarray | None
+    h: np.ndarray | None
+    e0: float
+    a0: float
+    o: np.ndarray | None
+
+    def treated(self, dy: np.ndarray, x: Design, ps: np.ndarray | None) -> np.ndarray:
+        r = dy if self.beta is None else dy - x.dot(self.beta)
+        out = (r - self.e1) / self.a1
+        if self.c1 is not None:
+            out -= (1.0 - ps) * x.dot(self.c1)
+        return out
+
+    def comparison(
+        self, dy: np.ndarray, x: Design, ps: np.ndarray | None, w: np.ndarray | None
+    ) -> np.ndarray:
+        r = dy if self.beta is None else dy - x.dot(self.beta)
+        if self.h is None:
+            return r * x.dot(self.o)
+        out = (ps * x.dot(self.h) - w * (r - self.e0)) / self.a0
+        if self.o is not None:
+            out += r * x.dot(self.o)
+        return out
+
+
+@dataclass(frozen=True)
+class PanelEstimate:
+    """ATT of one panel 2x2 comparison and its influence function's coefficients."""
+
+    att: float
+    influence: PanelInfluence
 
 
 def panel_dr(
@@ -203,7 +265,7 @@ def panel_dr(
     x0: Design,
     ps: PropensityFit,
     bread: np.ndarray,
-) -> CellEstimate:
+) -> PanelEstimate:
     """Doubly robust DiD for panel data (Sant'Anna & Zhao 2020, eq. 3.1; DRDID ``drdid_panel``).
 
     ``dy_1`` (m1,), ``dy_0`` (m0,) are outcome changes between the period and its
@@ -219,18 +281,18 @@ def panel_dr(
     eta_1 = r1.sum() / m1
     eta_0 = np.einsum("m,m->", w0, r0) / sw0
     mean_w1, mean_w0 = m1 / m, sw0 / m
-    dev0 = w0 * (r0 - eta_0)
     # Estimation effects: outcome regression through M1 (treated) and M3
     # (comparison), propensity score through M2 -- DRDID's naming. The two OLS
     # terms share the factor r0 * X0, so they are folded into one vector.
     m1_vec = x1.tdot() / m
-    m2_vec = x0.tdot(dev0) / m
+    m2_vec = x0.tdot(w0 * (r0 - eta_0)) / m
     m3_vec = x0.tdot(w0) / m
     h_m2 = ps.hessian @ m2_vec
     ols = bread @ (m3_vec / mean_w0 - m1_vec / mean_w1)
-    influence_1 = (r1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * x1.dot(h_m2 / mean_w0)
-    influence_0 = (ps.ps_0 * x0.dot(h_m2) - dev0) / mean_w0 + r0 * x0.dot(ols)
-    return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
+    influence = PanelInfluence(
+        beta=beta, e1=eta_1, a1=mean_w1, c1=h_m2 / mean_w0, h=h_m2, e0=eta_0, a0=mean_w0, o=ols
+    )
+    return PanelEstimate(float(eta_1 - eta_0), influence)
 
 
 def panel_ipw(
@@ -239,7 +301,7 @@ def panel_ipw(
     x1: Design,
     x0: Design,
     ps: PropensityFit,
-) -> CellEstimate:
+) -> PanelEstimate:
     """Normalised IPW DiD for panel data (Abadie 2005, Hajek weights; DRDID ``std_ipw_did_panel``)."""
     m1, m0 = dy_1.shape[0], dy_0.shape[0]
     m = m1 + m0
@@ -247,12 +309,12 @@ def panel_ipw(
     sw0 = w0.sum()
     eta_1 = dy_1.sum() / m1
     eta_0 = np.einsum("m,m->", w0, dy_0) / sw0
-    dev0 = w0 * (dy_0 - eta_0)
-    h_m2 = ps.hessian @ (x0.tdot(dev0) / m)
+    h_m2 = ps.hessian @ (x0.tdot(w0 * (dy_0 - eta_0)) / m)
     mean_w1, mean_w0 = m1 / m, sw0 / m
-    influence_1 = (dy_1 - eta_1) / mean_w1 - (1.0 - ps.ps_1) * x1.dot(h_m2 / mean_w0)
-    influence_0 = (ps.ps_0 * x0.dot(h_m2) - dev0) / mean_w0
-    return CellEstimate(float(eta_1 - eta_0), influence_1, influence_0)
+    influence = PanelInfluence(
+        beta=None, e1=eta_1, a1=mean_w1, c1=h_m2 / mean_w0, h=h_m2, e0=eta_0, a0=mean_w0, o=None
+    )
+    return PanelEstimate(float(eta_1 - eta_0), influence)
 
 
 def panel_reg(
@@ -261,18 +323,24 @@ def panel_reg(
     x1: Design,
     x0: Design,
     bread: np.ndarray,
-) -> CellEstimate:
+) -> PanelEstimate:
     """Outcome-regression DiD for panel data (Heckman et al. 1997; DRDID ``reg_did_panel``)."""
     m1, m0 = dy_1.shape[0], dy_0.shape[0]
     m = m1 + m0
     beta = bread @ x0.tdot(dy_0) / m
-    r1 = dy_1 - x1.dot(beta)
-    r0 = dy_0 - x0.dot(beta)
-    att = r1.sum() / m1
+    att = (dy_1 - x1.dot(beta)).sum() / m1
     mean_w1 = m1 / m
-    influence_1 = (r1 - att) / mean_w1
-    influence_0 = -r0 * x0.dot(bread @ (x1.tdot() / m) / mean_w1)
-    return CellEstimate(float(att), influence_1, influence_0)
+    influence = PanelInfluence(
+        beta=beta,
+        e1=att,
+        a1=mean_w1,
+        c1=None,
+        h=None,
+        e0=0.0,
+        a0=1.0,
+        o=-(bread @ (x1.tdot() / m) / mean_w1),
+    )
+    return PanelEstimate(float(att), influence)
 
 
 def _rc_propensity(x: np.ndarray, d: np.ndarray, cell: str) -> PropensityFit:
@@ -450,6 +518,88 @@ class Cell:
     threshold: float | None  # not-yet-treated: comparison cohorts adopt after this
 
 
+class InfluenceSource:
+    """The (K, n) influence functions of the K cells, handed out by blocks of units."""
+
+    shape: tuple[int, int]
+
+    def rows(self, start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
+        """Influence of every cell on units ``start:stop``, shape (K, stop - start);
+        may be written into ``buffer`` (shape (K, >= stop - start))."""
+        raise NotImplementedError
+
+
+class DenseInfluence(InfluenceSource):
+    """A materialised (K, n) matrix (repeated cross sections: rows summed by unit)."""
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        self.matrix = matrix
+        self.shape = matrix.shape
+
+    def rows(self, start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
+        return self.matrix[:, start:stop]
+
+
+@dataclass(frozen=True)
+class _PanelSpec:
+    """Where a balanced-panel cell's influence function lives and how to evaluate it."""
+
+    t: int
+    base: int
+    x_period: int
+    treated: tuple[int, int]
+    controls: tuple[tuple[int, int], ...]
+    scale: float
+    fit: int  # index of the propensity fit in PanelInfluenceSource.logits; -1 if none
+    influence: PanelInfluence
+
+
+class PanelInfluenceSource(InfluenceSource):
+    """Influence functions of a balanced panel, evaluated block by block.
+
+    Materialising all of them would take K x n doubles (36 cells x 10^6 firms =
+    288 MB), whose first touch costs more than computing them. Each call
+    evaluates the K functions on one block of units from the outcome matrix, the
+    covariates and each cell's :class:`PanelInfluence`; the propensity scores of
+    a block are computed once per fit and shared by the cells using that fit.
+    """
+
+    def __init__(self, panel: Panel, specs: list, logits: list[np.ndarray]) -> None:
+        self.panel = panel
+        self.specs = specs
+        self.logits = logits
+        self.shape = (len(specs), panel.n_units)
+
+    def rows(self, start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
+        out = buffer[:, : stop - start]
+        out.fill(0.0)
+        y = self.panel.outcome
+        x_all = self.panel.covariates
+        scores: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+        for k, spec in enumerate(self.specs):
+            if spec is None:
+                continue  # universal base period: zero influence
+            sides = [(spec.treated, True)] + [(c, False) for c in spec.controls]
+            for (lo, hi), treated in sides:
+                a, z = max(lo, start), min(hi, stop)
+                if a >= z:
+                    continue
+                dy = y[spec.t, a:z] - y[spec.base, a:z]
+                x = Design(np.empty((0, z - a)) if x_all is None else x_all[:, spec.x_period, a:z])
+                ps = w = None
+                if spec.fit >= 0:
+                    key = (spec.fit, spec.x_period, a, z)
+                    if key not in scores:
+                        scores[key] = propensity_on(x, self.logits[spec.fit])
+                    ps, w = scores[key]
+                if treated:
+                    values = spec.influence.treated(dy, x, ps)
+                else:
+                    values = spec.influence.comparison(dy, x, ps, w)
+                np.multiply(values, spec.scale, out=out[k, a - start : z - start])
+        return out
+
+
 @dataclass(frozen=True)
 class CellResults:
     """All ATT(g, t) of a panel.
@@ -458,16 +608,17 @@ class CellResults:
     ----------
     cells : tuple of Cell, length K
     att : ndarray, shape (K,)
-    influence : ndarray, shape (K, n)
+    influence : InfluenceSource, shape (K, n)
         Influence function of each ATT(g, t) on each unit (Callaway & Sant'Anna
-        2021, eq. 3.6 scaled so that ``se = sqrt(sum(psi**2)) / n``).
+        2021, eq. 3.6 scaled so that ``se = sqrt(sum(psi**2)) / n``), handed out
+        in blocks of units.
     n_treated, n_control : ndarray, shape (K,)
         Units (or rows, for unbalanced panels) on each side of the comparison.
     """
 
     cells: tuple[Cell, ...]
     att: np.ndarray
-    influence: np.ndarray
+    influence: InfluenceSource
     n_treated: np.ndarray
     n_control: np.ndarray
 
@@ -513,7 +664,9 @@ def estimate_cells(
     n = panel.n_units
     k_cells = len(cells)
     att = np.zeros(k_cells)
-    influence = np.zeros((k_cells, n))
+    influence = None if panel.balanced else np.zeros((k_cells, n))
+    specs: list[_PanelSpec | None] = [None] * k_cells
+    logits: list[np.ndarray] = []
     n_treated = np.zeros(k_cells, dtype=np.int64)
     n_control = np.zeros(k_cells, dtype=np.int64)
     cache: dict[tuple, object] = {}
@@ -532,13 +685,19 @@ def estimate_cells(
                 f"too few comparison units for {label}: {m0} found, at least 2 are needed"
             )
         if panel.balanced:
-            est = _panel_cell(panel, options, cell, (g_lo, g_hi), controls, cache, label)
-            scale = n / (g_hi - g_lo + m0)
-            np.multiply(est.influence_1, scale, out=influence[k, g_lo:g_hi])
-            pos = 0
-            for a, b in controls:
-                np.multiply(est.influence_0[pos : pos + b - a], scale, out=influence[k, a:b])
-                pos += b - a
+            est, x_period, fit = _panel_cell(
+                panel, options, cell, (g_lo, g_hi), controls, cache, label, logits
+            )
+            specs[k] = _PanelSpec(
+                t=cell.t_index,
+                base=cell.base_index,
+                x_period=x_period,
+                treated=(g_lo, g_hi),
+                controls=tuple(controls),
+                scale=n / (g_hi - g_lo + m0),
+                fit=fit,
+                influence=est.influence,
+            )
             n_treated[k], n_control[k] = g_hi - g_lo, m0
         else:
             est, rows_unit, counts = _rc_cell(panel, options, cell, (g_lo, g_hi), controls, label)
@@ -550,10 +709,13 @@ def estimate_cells(
         if not np.isfinite(est.att):
             raise CellError(f"the estimate is not finite for {label}")
         att[k] = est.att
+    source = (
+        PanelInfluenceSource(panel, specs, logits) if panel.balanced else DenseInfluence(influence)
+    )
     return CellResults(
         cells=tuple(cells),
         att=att,
-        influence=influence,
+        influence=source,
         n_treated=n_treated,
         n_control=n_control,
     )
@@ -570,7 +732,8 @@ def _design(x: np.ndarray | None, period: int, blocks: list[tuple[int, int]]) ->
     return Design(np.concatenate([x[:, period, a:b] for a, b in blocks], axis=1))
 
 
-def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEstimate:
+def _panel_cell(panel, options, cell, treated, controls, cache, label, logits):
+    """ATT of a balanced-panel cell; returns ``(estimate, covariate period, fit index)``."""
     y = panel.outcome
     t, b = cell.t_index, cell.base_index
     # DRDID's panel estimators condition on covariates of the earlier of the
@@ -583,9 +746,13 @@ def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEs
         m = x1.m + x0.m
         ps = fit_propensity(x1, x0, label) if options.method in ("dr", "ipw") else None
         bread = comparison_gram_inverse(x0, m, label) if options.method in ("dr", "reg") else None
+        fit = -1
+        if ps is not None:
+            logits.append(ps.beta)
+            fit = len(logits) - 1
         cache.clear()  # cells of one cohort are consecutive; keep memory flat
-        cache[key] = (x1, x0, ps, bread)
-    x1, x0, ps, bread = cache[key]
+        cache[key] = (x1, x0, ps, bread, fit)
+    x1, x0, ps, bread, fit = cache[key]
     g_lo, g_hi = treated
     dy_1 = y[t, g_lo:g_hi] - y[b, g_lo:g_hi]
     if len(controls) == 1:
@@ -594,10 +761,12 @@ def _panel_cell(panel, options, cell, treated, controls, cache, label) -> CellEs
     else:
         dy_0 = np.concatenate([y[t, a:c] - y[b, a:c] for a, c in controls])
     if options.method == "dr":
-        return panel_dr(dy_1, dy_0, x1, x0, ps, bread)
-    if options.method == "ipw":
-        return panel_ipw(dy_1, dy_0, x1, x0, ps)
-    return panel_reg(dy_1, dy_0, x1, x0, bread)
+        est = panel_dr(dy_1, dy_0, x1, x0, ps, bread)
+    elif options.method == "ipw":
+        est = panel_ipw(dy_1, dy_0, x1, x0, ps)
+    else:
+        est = panel_reg(dy_1, dy_0, x1, x0, bread)
+    return est, x_period, fit
 
 
 def _rc_cell(panel, options, cell, treated, controls, label):

@@ -26,10 +26,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import stats
 
 from clusterpact.analysis._progress import ProgressCallback, report
 
+from ._estimate import InfluenceSource
 from ._panel import Panel
 
 # Mammen (1993) two-point distribution, mean 0 and variance 1, as R did's
@@ -40,6 +41,11 @@ MAMMEN_HIGH = (1.0 + _SQRT5) / 2.0
 MAMMEN_P_LOW = (_SQRT5 + 1.0) / (2.0 * _SQRT5)
 _THRESHOLD = np.uint32(round(MAMMEN_P_LOW * 2.0**32))
 _BLOCK = 4096
+# Units per block of influence functions (a multiple of _BLOCK): K x _CHUNK doubles
+# in memory at a time, few enough Python-level steps per cell.
+_CHUNK = 16 * _BLOCK
+# Elements (rows x columns) of a block below which OpenBLAS's syrk uses one thread.
+_SYRK_SIZE = 9_000
 # R did treats bootstrap columns with a tiny scale as degenerate.
 _DEGENERATE = np.sqrt(np.finfo(float).eps) * 10.0
 
@@ -78,7 +84,7 @@ def mammen_indicator(rng: np.random.Generator, shape: tuple[int, int]) -> np.nda
 
 
 def build_basis(
-    influence: np.ndarray,
+    influence: InfluenceSource,
     panel: Panel,
     bootstrap: int,
     seed: int | None,
@@ -86,7 +92,9 @@ def build_basis(
 ) -> InfluenceBasis:
     """Gram matrix and bootstrap draws of ``[influence | cohort shares]``.
 
-    ``influence`` has shape (K, n), units in the panel's cohort order.
+    ``influence`` hands out the (K, n) influence functions by blocks of units,
+    units in the panel's cohort order. One pass over the units accumulates
+    everything, so only one block of K x ``_CHUNK`` values exists at a time.
     """
     k_cells, n = influence.shape
     cohorts = panel.cohorts
@@ -96,36 +104,51 @@ def build_basis(
     gram = np.empty((size, size))
     rng = np.random.default_rng(seed)
     draws = np.zeros((bootstrap, size)) if bootstrap else None
+    buffer = np.empty((k_cells, min(_CHUNK, n)))
+    cohort_index = _cohort_index(panel)
 
     if panel.cluster is None:
         # Cohort-share columns are piecewise constant over the cohort blocks,
         # so their cross products follow from block sums: no n x C matrix.
-        total = influence.sum(axis=1)
-        block_sums = np.column_stack([influence[:, a:b].sum(axis=1) for a, b in bounds])
+        total = np.zeros(k_cells)
+        block_sums = np.zeros((k_cells, cohorts.shape[0]))
+        cross = np.zeros((k_cells, k_cells))
+        for start in range(0, n, _CHUNK):
+            stop = min(start + _CHUNK, n)
+            psi = influence.rows(start, stop, buffer)
+            total += psi.sum(axis=1)
+            for j, (a, b) in enumerate(bounds):
+                lo, hi = max(a, start), min(b, stop)
+                if lo < hi:
+                    block_sums[:, j] += psi[:, lo - start : hi - start].sum(axis=1)
+            cross += _gram(psi)
+            if bootstrap:
+                # Draws in blocks of _BLOCK units, so the random stream does not
+                # depend on _CHUNK.
+                for sub in range(start, stop, _BLOCK):
+                    end = min(sub + _BLOCK, stop)
+                    phi = np.empty((end - sub, size))
+                    phi[:, :k_cells] = psi[:, sub - start : end - start].T
+                    phi[:, k_cells:] = -share
+                    rows = np.flatnonzero(cohort_index[sub:end] >= 0)
+                    phi[rows, k_cells + cohort_index[sub:end][rows]] += 1.0
+                    _accumulate(draws, rng, phi)
+            report(progress, 0.8 + 0.2 * stop / n, "influence functions")
         counts = share * n
-        gram[:k_cells, :k_cells] = _gram(influence)
+        gram[:k_cells, :k_cells] = cross
         gram[:k_cells, k_cells:] = block_sums - np.outer(total, share)
         gram[k_cells:, :k_cells] = gram[:k_cells, k_cells:].T
         gram[k_cells:, k_cells:] = (
             np.diag(counts) - np.outer(counts, share) - np.outer(share, counts)
         ) + n * np.outer(share, share)
-        if bootstrap:
-            cohort_index = _cohort_index(panel)
-            for start in range(0, n, _BLOCK):
-                stop = min(start + _BLOCK, n)
-                phi = np.empty((stop - start, size))
-                phi[:, :k_cells] = influence[:, start:stop].T
-                phi[:, k_cells:] = -share
-                rows = np.flatnonzero(cohort_index[start:stop] >= 0)
-                phi[rows, k_cells + cohort_index[start:stop][rows]] += 1.0
-                _accumulate(draws, rng, phi)
-                report(progress, 0.8 + 0.2 * stop / n, "multiplier bootstrap")
     else:
-        membership = sparse.csr_matrix(
-            (np.ones(n), (panel.cluster, np.arange(n))), shape=(panel.n_clusters, n)
-        )
-        cluster_if = np.asarray(membership @ influence.T)
-        cohort_index = _cohort_index(panel)
+        cluster_if = np.zeros((panel.n_clusters, k_cells))
+        for start in range(0, n, _CHUNK):
+            stop = min(start + _CHUNK, n)
+            psi = influence.rows(start, stop, buffer)
+            members = panel.cluster[start:stop]
+            for k in range(k_cells):
+                cluster_if[:, k] += np.bincount(members, weights=psi[k], minlength=panel.n_clusters)
         treated = cohort_index >= 0
         cluster_counts = np.zeros((panel.n_clusters, cohorts.shape[0]))
         np.add.at(cluster_counts, (panel.cluster[treated], cohort_index[treated]), 1.0)
@@ -143,15 +166,19 @@ def build_basis(
 
 
 def _gram(matrix: np.ndarray) -> np.ndarray:
-    """``matrix @ matrix.T`` for a short, very wide matrix (K, n), in column blocks.
+    """``matrix @ matrix.T`` for a short, wide matrix (K, m), in column blocks.
 
-    One BLAS call with an inner dimension of 10^6 parallelises badly (and
-    collapses when another process holds a core); blocks of a few thousand
-    columns keep each product in cache and the total fast.
+    OpenBLAS runs a rank-k update (syrk) on several threads once K x columns
+    reaches about 10^4; on this kind of product (K ~ 40) the threaded version is
+    slower than one thread even on an idle machine and collapses when another
+    process holds a core. Blocks just under that size stay single-threaded,
+    in cache, and deterministic.
     """
-    out = np.zeros((matrix.shape[0], matrix.shape[0]))
-    for start in range(0, matrix.shape[1], _BLOCK):
-        block = matrix[:, start : start + _BLOCK]
+    k = matrix.shape[0]
+    step = max(16, _SYRK_SIZE // max(k, 1))
+    out = np.zeros((k, k))
+    for start in range(0, matrix.shape[1], step):
+        block = matrix[:, start : start + step]
         out += block @ block.T
     return out
 
