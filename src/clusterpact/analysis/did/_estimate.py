@@ -40,6 +40,8 @@ _PS_TRIM = 0.995
 # R did declares a cell's overlap violated when a fitted score reaches 0.999.
 _OVERLAP = 0.999
 _EPS = np.finfo(float).eps
+# Units in the subsample that gives the propensity score's Newton start.
+_SUBSAMPLE = 20_000
 
 
 class CellError(InputError):
@@ -129,33 +131,56 @@ class Design:
         return out
 
 
-def fit_logit(x1: Design, x0: Design, cell: str) -> np.ndarray:
+def fit_logit(x1: Design, x0: Design, cell: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Maximum-likelihood logit of D on X by Newton-Raphson.
 
     ``x1`` are the units with D = 1 and ``x0`` those with D = 0. Returns the
-    coefficients, shape (k,). Iterates to machine precision so that results do
-    not depend on a stopping rule (R's ``glm`` stops at a relative deviance
-    change of 1e-8; the doubly robust estimate is insensitive to that).
+    coefficients, shape (k,), and the fitted probabilities of both sides at
+    them (so the caller need not evaluate them again). Iterates to machine
+    precision so that results do not depend on a stopping rule (R's ``glm``
+    stops at a relative deviance change of 1e-8; the doubly robust estimate is
+    insensitive to that).
     """
     k = x1.x.shape[0] + 1
     beta = np.zeros(k)
     # The intercept-only MLE is the log odds of the treated share: an exact
     # start, and the answer when there are no covariates.
     beta[0] = np.log(x1.m / x0.m)
-    if k == 1:
-        return beta
+    if k > 1 and x1.m + x0.m > 4 * _SUBSAMPLE:
+        # Newton's method converges quadratically once close: first solve on an
+        # evenly spaced subsample (a few percent of the cost per iteration),
+        # then 2-3 full iterations finish instead of 6-7 from the crude start.
+        # The answer is the full-sample MLE either way.
+        stride = (x1.m + x0.m) // _SUBSAMPLE
+        sub1, sub0 = Design(x1.x[:, ::stride]), Design(x0.x[:, ::stride])
+        if sub1.m and sub0.m:
+            try:
+                start = _newton(sub1, sub0, beta.copy(), cell)[0]
+                return _newton(x1, x0, start, cell)
+            except (CellError, np.linalg.LinAlgError):
+                pass  # e.g. separation in the subsample only: start afresh
+    return _newton(x1, x0, beta, cell)
+
+
+def _newton(x1: Design, x0: Design, beta: np.ndarray, cell: str):
+    p1 = special.expit(x1.dot(beta))
+    p0 = special.expit(x0.dot(beta))
+    if beta.shape[0] == 1:
+        return beta, p1, p0
     for _ in range(60):
-        p1 = special.expit(x1.dot(beta))
-        p0 = special.expit(x0.dot(beta))
         gradient = x1.tdot(1.0 - p1) - x0.tdot(p0)
         information = x1.gram(p1 * (1.0 - p1)) + x0.gram(p0 * (1.0 - p0))
         step = _solve(information, gradient, cell, "propensity score")
         if not np.all(np.isfinite(step)):
             break
-        beta = beta + step
         if np.max(np.abs(step)) <= 1e-10 * (1.0 + np.max(np.abs(beta))):
-            # One more Newton step from here changes nothing at double precision.
-            return beta
+            # Quadratic convergence: a step this small means the current beta
+            # is already within rounding of the maximum (the previous step was
+            # ~1e-5 or less), so it is kept with the scores just computed.
+            return beta, p1, p0
+        beta = beta + step
+        p1 = special.expit(x1.dot(beta))
+        p0 = special.expit(x0.dot(beta))
     raise CellError(
         f"the propensity score fit did not converge for {cell}: covariates (nearly) "
         "separate treated and comparison units; drop or coarsen covariates, or use "
@@ -179,9 +204,9 @@ def _inverse(matrix: np.ndarray, cell: str, what: str) -> np.ndarray:
 def fit_propensity(x1: Design, x0: Design, cell: str) -> PropensityFit:
     """Propensity score and the pieces of its influence function (DRDID conventions)."""
     m = x1.m + x0.m
-    beta = fit_logit(x1, x0, cell)
-    ps_1 = np.minimum(special.expit(x1.dot(beta)), _PS_CAP)
-    ps_0 = np.minimum(special.expit(x0.dot(beta)), _PS_CAP)
+    beta, p1, p0 = fit_logit(x1, x0, cell)
+    ps_1 = np.minimum(p1, _PS_CAP, out=p1)
+    ps_0 = np.minimum(p0, _PS_CAP, out=p0)
     if max(ps_1.max(), ps_0.max(initial=0.0)) >= _OVERLAP:
         raise CellError(
             f"overlap fails for {cell}: some units have an estimated propensity score of "
@@ -528,6 +553,10 @@ class InfluenceSource:
         may be written into ``buffer`` (shape (K, >= stop - start))."""
         raise NotImplementedError
 
+    def active(self, start: int, stop: int) -> np.ndarray:
+        """Indices of the cells whose influence may be nonzero on units ``start:stop``."""
+        return np.arange(self.shape[0])
+
 
 class DenseInfluence(InfluenceSource):
     """A materialised (K, n) matrix (repeated cross sections: rows summed by unit)."""
@@ -569,6 +598,19 @@ class PanelInfluenceSource(InfluenceSource):
         self.specs = specs
         self.logits = logits
         self.shape = (len(specs), panel.n_units)
+
+    def active(self, start: int, stop: int) -> np.ndarray:
+        # A cell touches its cohort's block and its comparison units only; in a
+        # block of one treated cohort that is a quarter of the cells or fewer.
+        return np.array(
+            [
+                k
+                for k, spec in enumerate(self.specs)
+                if spec is not None
+                and any(max(lo, start) < min(hi, stop) for lo, hi in (spec.treated, *spec.controls))
+            ],
+            dtype=np.int64,
+        )
 
     def rows(self, start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
         out = buffer[:, : stop - start]

@@ -121,7 +121,12 @@ def build_basis(
                 lo, hi = max(a, start), min(b, stop)
                 if lo < hi:
                     block_sums[:, j] += psi[:, lo - start : hi - start].sum(axis=1)
-            cross += _gram(psi)
+            active = influence.active(start, stop)
+            if active.shape[0] == k_cells:
+                cross += _gram(psi)
+            elif active.shape[0]:
+                # The other cells are zero on these units: their products vanish.
+                cross[np.ix_(active, active)] += _gram(psi[active])
             if bootstrap:
                 # Draws in blocks of _BLOCK units, so the random stream does not
                 # depend on _CHUNK.
