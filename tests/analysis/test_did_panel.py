@@ -83,3 +83,17 @@ def test_fast_route_declines_what_it_does_not_handle():
     )
     for changed in (varying_x, missing, non_finite, unbalanced, already, frame.reverse()):
         assert _panel._sorted_balanced(changed, *args) is None
+
+
+def test_sliced_fingerprint_equals_the_shared_one():
+    from clusterpact.analysis._inputs import fingerprint
+    from clusterpact.analysis.did._api import data_fingerprint
+
+    frame = _chunked(simulate_staggered_panel(300, 5, effect=1.0, seed=5), 41)
+    frame = frame.with_columns(
+        pl.when(pl.col("firm") % 5 == 0).then(None).otherwise(pl.col("y")).alias("y"),
+        pl.col("firm").cast(pl.String).alias("label"),
+    )
+    columns = ["y", "label", "year", "first_treat", "x"]
+    for rows in (7, 64, 1 << 20):
+        assert data_fingerprint(frame, columns, rows=rows) == fingerprint(frame, columns)
