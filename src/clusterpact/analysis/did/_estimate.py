@@ -11,9 +11,12 @@ and implemented in the R packages ``did``/``DRDID``:
 * ``reg`` -- outcome regression, Heckman, Ichimura & Todd (1997)
   (DRDID ``reg_did_panel`` / ``reg_did_rc``).
 
-Each kernel returns the estimate and its influence function; the caller scales
-the influence function by n / n_cell (Callaway & Sant'Anna 2021, eq. (3.6) with
-the cell's sampling share) and places it in the unit-level matrix.
+Each kernel returns the estimate and its influence function; the influence
+function is scaled by n / n_cell (Callaway & Sant'Anna 2021, eq. (3.6) with the
+cell's sampling share). Panel kernels return it as a few coefficients
+(:class:`PanelInfluence`) that :class:`PanelInfluenceSource` evaluates on blocks
+of units when the Gram matrix and bootstrap draws are accumulated; the
+cross-section kernels return vectors, summed by unit into a dense matrix.
 
 Panel kernels work on the "split" layout: arrays for the treated cohort and for
 the comparison units separately (``*_1`` and ``*_0``), which is how the panel

@@ -132,12 +132,9 @@ def build_basis(
                 # depend on _CHUNK.
                 for sub in range(start, stop, _BLOCK):
                     end = min(sub + _BLOCK, stop)
-                    phi = np.empty((end - sub, size))
-                    phi[:, :k_cells] = psi[:, sub - start : end - start].T
-                    phi[:, k_cells:] = -share
-                    rows = np.flatnonzero(cohort_index[sub:end] >= 0)
-                    phi[rows, k_cells + cohort_index[sub:end][rows]] += 1.0
-                    _accumulate(draws, rng, phi)
+                    _accumulate_split(
+                        draws, rng, psi[:, sub - start : end - start], active, bounds, share, sub
+                    )
             report(progress, 0.8 + 0.2 * stop / n, "influence functions")
         counts = share * n
         gram[:k_cells, :k_cells] = cross
@@ -203,6 +200,40 @@ def _accumulate(draws: np.ndarray, rng: np.random.Generator, phi: np.ndarray) ->
     # V = high + (low - high) * 1{low}: one 0/1 product instead of a weight matrix.
     draws += MAMMEN_HIGH * phi.sum(axis=0)
     draws += (MAMMEN_LOW - MAMMEN_HIGH) * (low @ phi)
+
+
+def _accumulate_split(
+    draws: np.ndarray,
+    rng: np.random.Generator,
+    psi: np.ndarray,
+    active: np.ndarray,
+    bounds: list[tuple[int, int]],
+    share: np.ndarray,
+    offset: int,
+) -> None:
+    """:func:`_accumulate` for the basis ``[psi | cohort shares]`` of units
+    ``offset : offset + psi.shape[1]`` without building it.
+
+    Only the ``active`` cells can be nonzero here, so the product with the
+    weights is taken over those columns (a quarter of them inside a treated
+    cohort's block); the cohort-share columns ``1{G = g} - p_g`` are constant on
+    cohort blocks, so their draws are sums of the weights over index ranges.
+    """
+    m = psi.shape[1]
+    k_cells = psi.shape[0]
+    low = mammen_indicator(rng, (draws.shape[0], m))
+    gap = MAMMEN_LOW - MAMMEN_HIGH
+    if active.shape[0]:
+        cells = psi[active]
+        draws[:, active] += MAMMEN_HIGH * cells.sum(axis=1) + gap * (low @ cells.T)
+    low_total = low.sum(axis=1)
+    for j, (a, b) in enumerate(bounds):
+        lo, hi = max(a, offset), min(b, offset + m)
+        count = max(hi - lo, 0)
+        low_in = low[:, lo - offset : hi - offset].sum(axis=1) if count else 0.0
+        draws[:, k_cells + j] += MAMMEN_HIGH * (count - share[j] * m) + gap * (
+            low_in - share[j] * low_total
+        )
 
 
 @dataclass(frozen=True)
