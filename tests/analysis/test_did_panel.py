@@ -85,9 +85,8 @@ def test_fast_route_declines_what_it_does_not_handle():
         assert _panel._sorted_balanced(changed, *args) is None
 
 
-def test_sliced_fingerprint_equals_the_shared_one():
+def test_fingerprint_does_not_depend_on_the_slice_size():
     from clusterpact.analysis._inputs import fingerprint
-    from clusterpact.analysis.did._api import data_fingerprint
 
     frame = _chunked(simulate_staggered_panel(300, 5, effect=1.0, seed=5), 41)
     frame = frame.with_columns(
@@ -96,4 +95,4 @@ def test_sliced_fingerprint_equals_the_shared_one():
     )
     columns = ["y", "label", "year", "first_treat", "x"]
     for rows in (7, 64, 1 << 20):
-        assert data_fingerprint(frame, columns, rows=rows) == fingerprint(frame, columns)
+        assert fingerprint(frame, columns, rows=rows) == fingerprint(frame, columns)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 import numpy as np
@@ -12,6 +11,7 @@ from clusterpact.analysis._inputs import (
     FrameLike,
     InputDescription,
     InputError,
+    fingerprint,
     read_frame,
 )
 from clusterpact.analysis._progress import ProgressCallback, report
@@ -22,23 +22,6 @@ from ._inference import build_basis, infer
 from ._options import BasePeriod, ControlGroup, Method, Options
 from ._panel import prepare_panel
 from .results import ATTGTResult, _as_periods, _bands
-
-
-def data_fingerprint(frame: pl.DataFrame, columns: list[str], rows: int = 1 << 20) -> str:
-    """The digest of :func:`clusterpact.analysis._inputs.fingerprint`, computed by
-    slices of rows.
-
-    Same SHA-256 over the same row hashes (a row's hash depends on its values
-    only), but the whole-frame version holds two row-length buffers (160 MB and
-    0.1 s of first-touch page faults for 10^7 rows); slices of 2^20 rows reuse
-    a few MB. tests/analysis/test_did_panel.py checks that both digests agree.
-    """
-    digest = hashlib.sha256()
-    digest.update(",".join(columns).encode())
-    sub = frame.select(columns)
-    for start in range(0, sub.height, rows):
-        digest.update(memoryview(sub.slice(start, rows).hash_rows(seed=0).to_numpy()))
-    return digest.hexdigest()
 
 
 def att_gt(
@@ -135,7 +118,7 @@ def att_gt(
     columns = list(
         dict.fromkeys([y, unit, time, group, *covariate_list, *([cluster] if cluster else [])])
     )
-    data_hash = data_fingerprint(frame, columns) if set(columns) <= set(frame.columns) else ""
+    data_hash = fingerprint(frame, columns) if set(columns) <= set(frame.columns) else ""
     panel = prepare_panel(
         frame,
         y=y,
