@@ -97,16 +97,19 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     """About ``count`` round tick values covering [low, high]."""
     import math
 
-    span = high - low or abs(high) or 1.0
+    span = high - low
+    if span <= 1e-12 * max(abs(low), abs(high), 1.0):
+        # A flat series (or one differing by rounding noise) still gets a readable axis.
+        span = max(abs(low), abs(high))
+        if span < 1e-12:
+            span = 1.0
     raw = span / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
     start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
+    # Enough steps that the last tick reaches ``high``: the axis must contain every interval.
+    steps = max(math.ceil((high - start) / step - 1e-9), 1)
+    ticks = [round(start + index * step, 10) for index in range(steps + 1)]
     return ticks
 
 
