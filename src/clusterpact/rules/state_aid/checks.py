@@ -1,0 +1,559 @@
+"""The checks of GBER art. 27 and the national scheme, each returning :class:`Verdict` objects.
+
+Every check takes an :class:`AidHistory` (one cluster's grants and private
+cofinancing) and applies to each grant the rule set in force on its grant date.
+Only art. 27 aid (operating and investment grants) is checked; earmarked project
+funds fall under other GBER articles. A grant dated where no regime is
+configured gets a breach from :func:`check_regime` and is left out of the others,
+except the 10-year horizon, which runs from the first operating grant whatever follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+from .model import (
+    ART_27_KINDS,
+    ELIGIBLE_CATEGORIES,
+    ZERO,
+    AidHistory,
+    Grant,
+    GrantKind,
+    Status,
+    Verdict,
+)
+from .rulesets import (
+    DEFAULT_HORIZON_WARNING_MONTHS,
+    DEFAULT_SCHEME,
+    NoRulesetError,
+    Ruleset,
+    ruleset_for,
+)
+
+Check = Callable[..., tuple[Verdict, ...]]
+
+
+def _ruleset(grant: Grant, scheme: str | None) -> Ruleset | None:
+    try:
+        return ruleset_for(grant.grant_date, scheme)
+    except NoRulesetError:
+        return None
+
+
+def _art27(history: AidHistory, scheme: str | None) -> list[tuple[Grant, Ruleset]]:
+    pairs = []
+    for grant in history.grants:
+        if grant.kind in ART_27_KINDS:
+            ruleset = _ruleset(grant, scheme)
+            if ruleset is not None:
+                pairs.append((grant, ruleset))
+    return pairs
+
+
+def _pct(share: Decimal) -> str:
+    return f"{(share * 100).quantize(Decimal('0.01'))} %"
+
+
+def _eur(amount: Decimal) -> str:
+    return f"EUR {amount:,.2f}"
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def check_regime(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """A grant can only be checked, and block-exempted, under a regime in force on its date.
+
+    The GBER applies until 31 December 2026 (art. 59 as amended); a grant dated
+    later has no configured exemption until the successor regime is added.
+    """
+    verdicts = []
+    for grant in history.grants:
+        if grant.kind not in ART_27_KINDS:
+            continue
+        try:
+            ruleset_for(grant.grant_date, scheme)
+        except NoRulesetError as error:
+            verdicts.append(
+                Verdict(
+                    check="regime",
+                    status=Status.BREACH,
+                    message=f"Grant {grant.id}: {error}",
+                    figures={"grant_date": grant.grant_date},
+                    legal_basis="GBER art. 59",
+                    ruleset="none",
+                    grant_id=grant.id,
+                )
+            )
+    return tuple(verdicts)
+
+
+def check_recipient(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 27(2): aid goes solely to the legal entity operating the cluster (cluster organisation);
+    since Regulation (EU) 2023/1315 also to a consortium operating it."""
+    verdicts = []
+    for grant, ruleset in _art27(history, scheme):
+        allowed = ruleset.eu.eligible_recipients
+        ok = grant.recipient.kind in allowed.value
+        verdicts.append(
+            Verdict(
+                check="recipient",
+                status=Status.OK if ok else Status.BREACH,
+                message=(
+                    f"Grant {grant.id} goes to {grant.recipient.name} ({grant.recipient.kind.value}), "
+                    + (
+                        "an eligible recipient."
+                        if ok
+                        else "which this rule set does not allow: "
+                        f"only {', '.join(sorted(k.value for k in allowed.value))}."
+                    )
+                ),
+                figures={"recipient_kind": grant.recipient.kind.value},
+                legal_basis="GBER art. 27(2)",
+                ruleset=ruleset.name,
+                grant_id=grant.id,
+            )
+        )
+    return tuple(verdicts)
+
+
+def operating_horizon(
+    history: AidHistory, scheme: str | None = DEFAULT_SCHEME
+) -> tuple[date, date] | None:
+    """(first operating grant date, last day operating aid may be granted), or None without any.
+
+    Art. 27(7): operating aid for at most 10 years. The period starts on the date
+    of the first operating grant and its last day is the day before the tenth
+    anniversary. The length comes from the rule set of the first grant.
+    """
+    operating = history.of_kind(GrantKind.OPERATING)
+    if not operating:
+        return None
+    start = operating[0].grant_date
+    ruleset = _ruleset(operating[0], scheme)
+    years = ruleset.eu.operating_aid_max_years.value if ruleset else 10
+    return start, add_years(start, years) - timedelta(days=1)
+
+
+def check_operating_duration(
+    history: AidHistory, *, as_of: date | None = None, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 27(7): operating aid may be granted for not more than 10 years.
+
+    Breach if an operating grant is dated after the last day of the ten years, or
+    allocates aid to a calendar year that starts after it. Warning when ``as_of``
+    lies within the programme's warning period (24 months) before the last day.
+    """
+    horizon = operating_horizon(history, scheme)
+    if horizon is None:
+        return ()
+    start, last_day = horizon
+    first = history.of_kind(GrantKind.OPERATING)[0]
+    ruleset = _ruleset(first, scheme)
+    name = ruleset.name if ruleset else "none"
+    late = [
+        g
+        for g in history.of_kind(GrantKind.OPERATING)
+        if g.grant_date > last_day
+        or any(date(y, 1, 1) > last_day and a > 0 for y, a in g.aid.items())
+    ]
+    months = (
+        ruleset.national.horizon_warning_months.value
+        if ruleset and ruleset.national
+        else DEFAULT_HORIZON_WARNING_MONTHS
+    )
+    as_of = as_of or history.grants[-1].grant_date
+    figures = {
+        "first_operating_grant": start,
+        "last_day": last_day,
+        "as_of": as_of,
+        "days_left": max((last_day - as_of).days, 0),
+        "late_grants": tuple(g.id for g in late),
+    }
+    if late:
+        status = Status.BREACH
+        message = (
+            f"Operating aid ends on {last_day.isoformat()} (10 years from the first operating grant "
+            f"of {start.isoformat()}); grant(s) {', '.join(g.id for g in late)} fall after it."
+        )
+    elif as_of > last_day:
+        status = Status.OK
+        message = (
+            f"The 10-year operating-aid period ended on {last_day.isoformat()}; no aid after it."
+        )
+    elif as_of >= add_months(last_day, -months):
+        status = Status.WARNING
+        message = (
+            f"The 10-year operating-aid period ends on {last_day.isoformat()}, within {months} months: "
+            "plan the exit, a notification, or project-only funding."
+        )
+    else:
+        status = Status.OK
+        message = f"Operating aid within 10 years: the period runs until {last_day.isoformat()}."
+    return (Verdict("operating_aid_duration", status, message, figures, "GBER art. 27(7)", name),)
+
+
+def check_operating_intensity(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 27(9): operating aid intensity ≤ 50 % of the total eligible costs over the aid period.
+
+    Summed over all operating grants of the cluster; only the cost categories of
+    art. 27(8) count. Exactly 50 % complies (the text says "shall not exceed").
+    """
+    pairs = [(g, r) for g, r in _art27(history, scheme) if g.kind is GrantKind.OPERATING]
+    if not pairs:
+        return ()
+    aid = sum((g.total_aid for g, _ in pairs), ZERO)
+    costs = sum((g.total_eligible_costs for g, _ in pairs), ZERO)
+    limit = min(r.eu.operating_max_intensity.value for _, r in pairs)
+    ruleset = pairs[-1][1]
+    allowed = costs * limit
+    figures = {
+        "operating_aid": aid,
+        "eligible_costs": costs,
+        "max_intensity": limit,
+        "intensity": (aid / costs) if costs else None,
+        "room": allowed - aid,
+    }
+    if aid <= allowed:
+        status, message = (
+            Status.OK,
+            f"Operating aid {_eur(aid)} is within {_pct(limit)} of eligible costs {_eur(costs)}.",
+        )
+    else:
+        status, message = (
+            Status.BREACH,
+            f"Operating aid {_eur(aid)} exceeds {_pct(limit)} of eligible costs {_eur(costs)} "
+            f"by {_eur(aid - allowed)}.",
+        )
+    return (
+        Verdict(
+            "operating_aid_intensity", status, message, figures, "GBER art. 27(9)", ruleset.name
+        ),
+    )
+
+
+def check_investment_intensity(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 27(6): investment aid ≤ 50 % of eligible costs, +15 pp in art. 107(3)(a) areas and
+    +5 pp in art. 107(3)(c) areas. Per grant; eligible costs are those of art. 27(5)."""
+    verdicts = []
+    for grant, ruleset in _art27(history, scheme):
+        if grant.kind is not GrantKind.INVESTMENT:
+            continue
+        region = grant.region_type or history.cluster.region_type
+        limit = ruleset.eu.investment_max_intensity.value + ruleset.eu.regional_bonus.value[region]
+        aid, costs = grant.total_aid, grant.total_eligible_costs
+        ok = aid <= costs * limit
+        figures = {
+            "aid": aid,
+            "eligible_costs": costs,
+            "region_type": region.value,
+            "max_intensity": limit,
+            "intensity": (aid / costs) if costs else None,
+        }
+        message = f"Investment grant {grant.id}: {_eur(aid)} on eligible costs {_eur(costs)} " + (
+            f"is within {_pct(limit)}." if ok else f"exceeds {_pct(limit)} ({region.value})."
+        )
+        verdicts.append(
+            Verdict(
+                "investment_aid_intensity",
+                Status.OK if ok else Status.BREACH,
+                message,
+                figures,
+                "GBER art. 27(6)",
+                ruleset.name,
+                grant.id,
+            )
+        )
+    return tuple(verdicts)
+
+
+def check_cost_categories(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 27(5) and 27(8): only the listed cost categories are eligible.
+
+    Costs in other categories are left out of the intensity base; declaring them
+    is no breach in itself, so they give a warning naming the amount left out.
+    """
+    verdicts = []
+    for grant, ruleset in _art27(history, scheme):
+        paragraph = "27(8)" if grant.kind is GrantKind.OPERATING else "27(5)"
+        allowed = ELIGIBLE_CATEGORIES[grant.kind]
+        bad = {
+            cat for costs in grant.eligible_costs.values() for cat in costs if cat not in allowed
+        }
+        left_out = grant.total_ineligible_costs
+        ok = not bad
+        verdicts.append(
+            Verdict(
+                "cost_categories",
+                Status.OK if ok else Status.WARNING,
+                (
+                    f"Grant {grant.id}: all declared costs are eligible under art. {paragraph}."
+                    if ok
+                    else f"Grant {grant.id}: {_eur(left_out)} in {', '.join(sorted(bad))} is not "
+                    f"eligible under art. {paragraph} and is left out of the intensity base."
+                ),
+                {"ineligible_costs": left_out, "ineligible_categories": tuple(sorted(bad))},
+                f"GBER art. {paragraph}",
+                ruleset.name,
+                grant.id,
+            )
+        )
+    return tuple(verdicts)
+
+
+def check_notification_threshold(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 4(1)(l): aid for innovation clusters above the threshold per cluster must be notified.
+
+    The aid granted to the cluster is summed in grant-date order; each grant is
+    measured against the threshold of the rule set in force on its own date
+    (EUR 7.5 million before 1 July 2023, EUR 10 million from then).
+    """
+    pairs = _art27(history, scheme)
+    if not pairs:
+        return ()
+    cumulative = ZERO
+    worst: tuple[Grant, Ruleset, Decimal] | None = None
+    for grant, ruleset in pairs:
+        cumulative += grant.total_aid
+        if cumulative > ruleset.eu.notification_threshold.value and worst is None:
+            worst = (grant, ruleset, cumulative)
+    last_ruleset = pairs[-1][1]
+    threshold = last_ruleset.eu.notification_threshold.value
+    if worst is not None:
+        grant, ruleset, total = worst
+        limit = ruleset.eu.notification_threshold.value
+        return (
+            Verdict(
+                "notification_threshold",
+                Status.BREACH,
+                f"With grant {grant.id} of {grant.grant_date.isoformat()} the aid to the cluster reaches "
+                f"{_eur(total)}, above the {_eur(limit)} notification threshold: the aid needs notification.",
+                {"cumulative_aid": total, "threshold": limit, "total_aid": cumulative},
+                "GBER art. 4(1)(l)",
+                ruleset.name,
+                grant.id,
+            ),
+        )
+    return (
+        Verdict(
+            "notification_threshold",
+            Status.OK,
+            f"Aid to the cluster {_eur(cumulative)} stays within the {_eur(threshold)} notification threshold.",
+            {"cumulative_aid": cumulative, "threshold": threshold, "room": threshold - cumulative},
+            "GBER art. 4(1)(l)",
+            last_ruleset.name,
+        ),
+    )
+
+
+def check_publication(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """Art. 9(1)(c): individual awards above the threshold (EUR 500 000, since 2023 EUR 100 000)
+    are published; breach if known unpublished, warning if not known."""
+    verdicts = []
+    for grant, ruleset in _art27(history, scheme):
+        threshold = ruleset.eu.publication_threshold.value
+        needed = grant.total_aid > threshold
+        if not needed:
+            status, message = (
+                Status.OK,
+                f"Grant {grant.id} is at or below {_eur(threshold)}: no publication needed.",
+            )
+        elif grant.published:
+            status, message = Status.OK, f"Grant {grant.id} above {_eur(threshold)} is published."
+        elif grant.published is None:
+            status, message = (
+                Status.WARNING,
+                f"Grant {grant.id} above {_eur(threshold)} must be published; not recorded as published.",
+            )
+        else:
+            status, message = (
+                Status.BREACH,
+                f"Grant {grant.id} above {_eur(threshold)} is not published.",
+            )
+        verdicts.append(
+            Verdict(
+                "publication",
+                status,
+                message,
+                {"aid": grant.total_aid, "threshold": threshold, "publication_required": needed},
+                "GBER art. 9(1)(c)",
+                ruleset.name,
+                grant.id,
+            )
+        )
+    return tuple(verdicts)
+
+
+def operating_aid_by_year(
+    history: AidHistory, scheme: str | None = DEFAULT_SCHEME
+) -> dict[int, Decimal]:
+    years: dict[int, Decimal] = {}
+    for grant, _ in _art27(history, scheme):
+        if grant.kind is GrantKind.OPERATING:
+            for year, amount in grant.aid.items():
+                years[year] = years.get(year, ZERO) + amount
+    return dict(sorted(years.items()))
+
+
+def operating_costs_by_year(
+    history: AidHistory, scheme: str | None = DEFAULT_SCHEME
+) -> dict[int, Decimal]:
+    years: dict[int, Decimal] = {}
+    for grant, _ in _art27(history, scheme):
+        if grant.kind is GrantKind.OPERATING:
+            for year in grant.eligible_costs:
+                years[year] = years.get(year, ZERO) + grant.costs_in(year, eligible=True)
+    return dict(sorted(years.items()))
+
+
+def _yearly_national(
+    history: AidHistory, scheme: str | None
+) -> Iterable[tuple[int, Decimal, Ruleset]]:
+    for year, amount in operating_aid_by_year(history, scheme).items():
+        try:
+            ruleset = ruleset_for(date(year, 12, 31), scheme)
+        except NoRulesetError:
+            # Years past the configured regime: the national rules still apply as last known.
+            ruleset = _last_known(history, scheme)
+        if ruleset is not None and ruleset.national is not None:
+            yield year, amount, ruleset
+
+
+def _last_known(history: AidHistory, scheme: str | None) -> Ruleset | None:
+    pairs = _art27(history, scheme)
+    return pairs[-1][1] if pairs else None
+
+
+def check_yearly_ceiling(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """National scheme: basic (operating) funding per year ≤ the ceiling of the cluster type and
+    ≤ the scheme's share (50 %) of that year's eligible running costs.
+
+    Flanders (Besluit 4 March 2016): EUR 500 000 a year for a spearhead cluster,
+    EUR 150 000 for an innovative business network.
+    """
+    verdicts = []
+    costs = operating_costs_by_year(history, scheme)
+    for year, amount, ruleset in _yearly_national(history, scheme):
+        national = ruleset.national
+        ceiling = national.yearly_ceiling.value.get(history.cluster.cluster_type)
+        share = national.basic_funding_max_share.value
+        year_costs = costs.get(year, ZERO)
+        problems = []
+        if ceiling is None:
+            problems.append(
+                f"no yearly ceiling is configured for {history.cluster.cluster_type.value}"
+            )
+        elif amount > ceiling:
+            problems.append(
+                f"exceeds the yearly ceiling of {_eur(ceiling)} by {_eur(amount - ceiling)}"
+            )
+        if amount > year_costs * share:
+            problems.append(
+                f"exceeds {_pct(share)} of the year's eligible running costs {_eur(year_costs)}"
+            )
+        verdicts.append(
+            Verdict(
+                "yearly_ceiling",
+                Status.BREACH if problems else Status.OK,
+                f"{year}: basic funding {_eur(amount)} "
+                + ("; ".join(problems) if problems else "is within the ceiling and the cost share")
+                + ".",
+                {
+                    "year": year,
+                    "basic_funding": amount,
+                    "ceiling": ceiling,
+                    "room": (ceiling - amount) if ceiling is not None else None,
+                    "running_costs": year_costs,
+                    "max_share": share,
+                },
+                national.yearly_ceiling.source,
+                ruleset.name,
+            )
+        )
+    return tuple(verdicts)
+
+
+def check_private_cofinancing(
+    history: AidHistory, *, scheme: str | None = DEFAULT_SCHEME, **_
+) -> tuple[Verdict, ...]:
+    """National scheme: members cofinance each year at least as much as the public basic funding."""
+    verdicts = []
+    for year, amount, ruleset in _yearly_national(history, scheme):
+        ratio = ruleset.national.min_private_to_public_ratio.value
+        private = history.private_cofinancing.get(year, ZERO)
+        ok = private >= amount * ratio
+        verdicts.append(
+            Verdict(
+                "private_cofinancing",
+                Status.OK if ok else Status.BREACH,
+                f"{year}: private cofinancing {_eur(private)} "
+                + ("covers" if ok else "falls short of")
+                + f" the public basic funding {_eur(amount)}"
+                + ("." if ok else f" by {_eur(amount * ratio - private)}."),
+                {"year": year, "private": private, "public_basic": amount, "min_ratio": ratio},
+                ruleset.national.min_private_to_public_ratio.source,
+                ruleset.name,
+            )
+        )
+    return tuple(verdicts)
+
+
+CHECKS: tuple[Check, ...] = (
+    check_regime,
+    check_recipient,
+    check_operating_duration,
+    check_operating_intensity,
+    check_investment_intensity,
+    check_cost_categories,
+    check_notification_threshold,
+    check_publication,
+    check_yearly_ceiling,
+    check_private_cofinancing,
+)
+
+
+def check_all(
+    history: AidHistory, *, as_of: date | None = None, scheme: str | None = DEFAULT_SCHEME
+) -> tuple[Verdict, ...]:
+    """Every verdict of every check for one cluster, in the order of :data:`CHECKS`."""
+    return tuple(v for check in CHECKS for v in check(history, as_of=as_of, scheme=scheme))
+
+
+def worst(verdicts: Iterable[Verdict]) -> Status:
+    order = {Status.OK: 0, Status.WARNING: 1, Status.BREACH: 2}
+    return max((v.status for v in verdicts), key=order.__getitem__, default=Status.OK)
