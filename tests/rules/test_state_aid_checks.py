@@ -428,3 +428,31 @@ def test_project_funds_are_outside_article_27():
     """Earmarked project funds go to project participants under other GBER articles."""
     grant = Grant("p", MEMBER, GrantKind.PROJECT, date(2024, 1, 1), {2024: D(5_000_000)})
     assert check_all(history(grant)) == ()
+
+
+def test_adapters_may_pass_stored_strings_and_floats():
+    """A Django adapter passes choice values and numbers as stored; they become enums and
+    Decimal (floats through their shortest repr, so 0.1 stays 0.1)."""
+    cluster = Cluster("c", "C", "business_network", "107(3)(c)")
+    grant = Grant(
+        "g",
+        Recipient("r", "R", "cluster_organisation"),
+        "investment",
+        date(2024, 1, 1),
+        {2024: 0.1},
+        {2024: {"tangible": "0.2"}},
+    )
+    assert cluster.cluster_type is ClusterType.BUSINESS_NETWORK
+    assert (
+        grant.kind is GrantKind.INVESTMENT
+        and grant.recipient.kind is RecipientKind.CLUSTER_ORGANISATION
+    )
+    assert grant.aid == {2024: D("0.1")}
+    assert grant.total_eligible_costs == D("0.2")
+    with pytest.raises(ValueError, match="'spearheads' is not a valid ClusterType"):
+        Cluster("c", "C", "spearheads")
+
+
+def test_negative_amounts_are_refused_with_the_year():
+    with pytest.raises(ValueError, match="grant g: aid for 2024 is negative"):
+        Grant("g", ORG, GrantKind.OPERATING, date(2024, 1, 1), {2024: D(-1)})

@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clusterpact.rules.state_aid import EU_REGIMES, NoRulesetError, RecipientKind, ruleset_for
 from clusterpact.rules.state_aid.model import ClusterType, RegionType
@@ -92,3 +94,16 @@ def test_regional_bonus_values():
     assert bonus[RegionType.A_AREA] == Decimal("0.15")
     assert bonus[RegionType.C_AREA] == Decimal("0.05")
     assert bonus[RegionType.NONE] == 0
+
+
+@given(st.dates(min_value=date(2014, 7, 1), max_value=date(2026, 12, 31)))
+def test_every_date_of_the_gber_has_exactly_one_regime(day):
+    """A grant is checked against the one rule set in force on its grant date."""
+    covering = [r for r in EU_REGIMES if r.covers(day)]
+    assert covering == [ruleset_for(day).eu]
+
+
+@given(st.dates(min_value=date(2027, 1, 1)))
+def test_every_date_after_2026_raises(day):
+    with pytest.raises(NoRulesetError, match="Add the successor regime"):
+        ruleset_for(day)

@@ -116,21 +116,19 @@ def check_recipient(
     since Regulation (EU) 2023/1315 also to a consortium operating it."""
     verdicts = []
     for grant, ruleset in _art27(history, scheme):
-        allowed = ruleset.eu.eligible_recipients
-        ok = grant.recipient.kind in allowed.value
+        allowed = ruleset.eu.eligible_recipients.value
+        ok = grant.recipient.kind in allowed
+        who = f"Grant {grant.id} goes to {grant.recipient.name} ({grant.recipient.kind.value})"
+        if ok:
+            message = f"{who}, an eligible recipient."
+        else:
+            kinds = ", ".join(sorted(k.value for k in allowed))
+            message = f"{who}, which this rule set does not allow: only {kinds}."
         verdicts.append(
             Verdict(
                 check="recipient",
                 status=Status.OK if ok else Status.BREACH,
-                message=(
-                    f"Grant {grant.id} goes to {grant.recipient.name} ({grant.recipient.kind.value}), "
-                    + (
-                        "an eligible recipient."
-                        if ok
-                        else "which this rule set does not allow: "
-                        f"only {', '.join(sorted(k.value for k in allowed.value))}."
-                    )
-                ),
+                message=message,
                 figures={"recipient_kind": grant.recipient.kind.value},
                 legal_basis="GBER art. 27(2)",
                 ruleset=ruleset.name,

@@ -107,6 +107,11 @@ class Cluster:
     cluster_type: ClusterType
     region_type: RegionType = RegionType.NONE
 
+    def __post_init__(self) -> None:
+        # Adapters may pass the stored strings; the enums reject unknown values with their name.
+        object.__setattr__(self, "cluster_type", ClusterType(self.cluster_type))
+        object.__setattr__(self, "region_type", RegionType(self.region_type))
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -115,6 +120,9 @@ class Recipient:
     id: str
     name: str
     kind: RecipientKind
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", RecipientKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,8 @@ class Grant:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", GrantKind(self.kind))
+        if self.region_type is not None:
+            object.__setattr__(self, "region_type", RegionType(self.region_type))
         object.__setattr__(self, "aid", _money_by_year(self.aid))
         object.__setattr__(
             self,
@@ -149,9 +159,15 @@ class Grant:
                 for year, costs in sorted(self.eligible_costs.items())
             },
         )
-        negative = [y for y, a in self.aid.items() if a < 0]
-        if negative:
-            raise ValueError(f"grant {self.id}: negative aid in {negative[0]}")
+        for year, amount in self.aid.items():
+            if amount < 0:
+                raise ValueError(f"grant {self.id}: aid for {year} is negative ({amount})")
+        for year, costs in self.eligible_costs.items():
+            for category, amount in costs.items():
+                if amount < 0:
+                    raise ValueError(
+                        f"grant {self.id}: {category} costs for {year} are negative ({amount})"
+                    )
 
     @property
     def total_aid(self) -> Decimal:
