@@ -16,3 +16,6 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "worker": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+
+# Tests count queries and change data between requests: nothing may come from a cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,6 +22,7 @@ from .models import AuditEntry, Role
 
 # Published aggregates hide any count below this, so no single firm can be singled out.
 SMALL_CELL = 3
+PROGRAMME_SUMMARY_SECONDS = 600
 HOME_PAGE_SIZE = 50
 
 
@@ -77,7 +79,13 @@ def dashboard(request):
         "can_evaluate": can_evaluate(user),
     }
     if user.is_agency:
-        summary = programme_summary(today)
+        # Counting every active membership takes a quarter second at EU scale; programme
+        # figures a few minutes old are as useful, so the agency shares one computation.
+        summary = cache.get_or_set(
+            f"programme-summary:{today.isoformat()}",
+            lambda: programme_summary(today),
+            PROGRAMME_SUMMARY_SECONDS,
+        )
         kinds = dict(ClusterKind.choices)
         context |= {
             "summary": summary,
