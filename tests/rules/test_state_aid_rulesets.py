@@ -1,5 +1,7 @@
 """Dated rule sets: the GBER before and after Regulation (EU) 2023/1315, the Flemish scheme on top."""
 
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -107,3 +109,9 @@ def test_every_date_of_the_gber_has_exactly_one_regime(day):
 def test_every_date_after_2026_raises(day):
     with pytest.raises(NoRulesetError, match="Add the successor regime"):
         ruleset_for(day)
+
+
+def test_the_rules_engine_imports_no_django():
+    """DESIGN.md: rules/ never sees a model or a request."""
+    code = "import sys, clusterpact.rules.state_aid; sys.exit('django' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
