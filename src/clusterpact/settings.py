@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "clusterpact.evaluation",
+    "clusterpact.pacts",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("registry/", include("clusterpact.registry.urls")),
     path("api/", include("clusterpact.registry.api.urls")),
     path("evaluation/", include("clusterpact.evaluation.urls")),
+    path("pacts/", include("clusterpact.pacts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -110,12 +110,29 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     [
         (
             "officer",
-            ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/", "/evaluation/"],
+            [
+                "/",
+                "/dashboard/",
+                "/registry/clusters/",
+                "/registry/organisations/",
+                "/pacts/",
+                "/evaluation/",
+            ],
         ),
-        ("manager_a", ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/"]),
+        (
+            "manager_a",
+            ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/", "/pacts/"],
+        ),
         (
             "evaluator",
-            ["/", "/dashboard/", "/registry/clusters/", "/registry/organisations/", "/evaluation/"],
+            [
+                "/",
+                "/dashboard/",
+                "/registry/clusters/",
+                "/registry/organisations/",
+                "/pacts/",
+                "/evaluation/",
+            ],
         ),
         ("applicant", ["/", "/dashboard/"]),
         ("reviewer", ["/", "/dashboard/"]),

@@ -1,0 +1,90 @@
+"""Derived KPIs: values computed from the registry rather than typed in.
+
+A registry of functions ``(cluster, period) -> Decimal | None``; a catalogue
+KPI names one in its ``derived`` field. Member counts are taken on the last day
+of the period, fee income over the calendar years the period touches. The
+cofinancing ratio joins when funding is built (issue 5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from clusterpact.registry import domain as registry
+from clusterpact.registry.models import Cluster
+
+from .periods import Period
+
+DerivedFunction = Callable[[Cluster, Period], Decimal | None]
+DERIVED: dict[str, DerivedFunction] = {}
+
+# A reported value further than this from the derived one (relative, or 1 unit absolute) is flagged.
+RELATIVE_TOLERANCE = Decimal("0.05")
+
+
+def derived(name: str) -> Callable[[DerivedFunction], DerivedFunction]:
+    def register(function: DerivedFunction) -> DerivedFunction:
+        DERIVED[name] = function
+        return function
+
+    return register
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"))
+
+
+@derived("members")
+def members(cluster: Cluster, period: Period) -> Decimal:
+    return Decimal(registry.composition(cluster, period.end).members)
+
+
+@derived("sme_members")
+def sme_members(cluster: Cluster, period: Period) -> Decimal:
+    return Decimal(registry.composition(cluster, period.end).smes)
+
+
+@derived("sme_share")
+def sme_share(cluster: Cluster, period: Period) -> Decimal | None:
+    """SMEs as a percentage of member companies."""
+    comp = registry.composition(cluster, period.end)
+    return _percent(comp.smes, comp.by_helix.get("company", 0))
+
+
+@derived("young_share")
+def young_share(cluster: Cluster, period: Period) -> Decimal | None:
+    """Young firms (founded at most five years before) as a percentage of member companies."""
+    comp = registry.composition(cluster, period.end)
+    return _percent(comp.young_firms, comp.by_helix.get("company", 0))
+
+
+@derived("helix_diversity")
+def helix_diversity(cluster: Cluster, period: Period) -> Decimal | None:
+    """Blau index over helix roles: 1 − Σ pᵢ², 0 for one role only, at most 0.75 for four."""
+    comp = registry.composition(cluster, period.end)
+    if not comp.members:
+        return None
+    total = Decimal(comp.members)
+    index = 1 - sum((Decimal(n) / total) ** 2 for n in comp.by_helix.values())
+    return index.quantize(Decimal("0.0001"))
+
+
+@derived("fee_income")
+def fee_income(cluster: Cluster, period: Period) -> Decimal:
+    """Fee income of the calendar years in the period (a half-year counts its year's income once)."""
+    years = range(period.start.year, period.end.year + 1)
+    return sum(registry.fee_income(cluster, years).values(), Decimal(0))
+
+
+def compute(name: str, cluster: Cluster, period: Period) -> Decimal | None:
+    return DERIVED[name](cluster, period)
+
+
+def contradicts(reported: Decimal, derived_value: Decimal) -> bool:
+    """Whether a reported value is further from the derived one than the tolerance allows."""
+    return abs(reported - derived_value) > max(
+        abs(derived_value) * RELATIVE_TOLERANCE, Decimal("0.01")
+    )

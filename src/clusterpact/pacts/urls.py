@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pacts"
+
+urlpatterns = [
+    path("", views.pact_list, name="pact-list"),
+    path("new/", views.pact_create, name="pact-create"),
+    path("catalogue/", views.kpi_list, name="kpi-list"),
+    path("<int:pk>/", views.pact_detail, name="pact-detail"),
+    path("<int:pk>/targets/", views.pact_targets, name="pact-targets"),
+    path("<int:pk>/sign/", views.pact_sign, name="pact-sign"),
+    path("reports/", views.report_table, name="report-table"),
+    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/values/", views.report_form, name="report-form"),
+    path("reports/<int:pk>/comment/", views.report_comment, name="report-comment"),
+    path("reports/<int:pk>/<str:action>/", views.report_transition, name="report-transition"),
+]
