@@ -8,7 +8,8 @@ cofinancing ratio joins when funding is built (issue 5).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from clusterpact.registry import domain as registry
@@ -31,6 +32,20 @@ def derived(name: str) -> Callable[[DerivedFunction], DerivedFunction]:
     return register
 
 
+_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar("derived_cache", default=None)
+
+
+def _composition(cluster: Cluster, period: Period) -> registry.Composition:
+    """The registry's composition on the period's last day, computed once per :func:`compute_many`."""
+    cache = _cache.get()
+    if cache is None:
+        return registry.composition(cluster, period.end)
+    key = (cluster.pk, period.end)
+    if key not in cache:
+        cache[key] = registry.composition(cluster, period.end)
+    return cache[key]
+
+
 def _percent(part: int, whole: int) -> Decimal | None:
     if not whole:
         return None
@@ -39,32 +54,32 @@ def _percent(part: int, whole: int) -> Decimal | None:
 
 @derived("members")
 def members(cluster: Cluster, period: Period) -> Decimal:
-    return Decimal(registry.composition(cluster, period.end).members)
+    return Decimal(_composition(cluster, period).members)
 
 
 @derived("sme_members")
 def sme_members(cluster: Cluster, period: Period) -> Decimal:
-    return Decimal(registry.composition(cluster, period.end).smes)
+    return Decimal(_composition(cluster, period).smes)
 
 
 @derived("sme_share")
 def sme_share(cluster: Cluster, period: Period) -> Decimal | None:
     """SMEs as a percentage of member companies."""
-    comp = registry.composition(cluster, period.end)
+    comp = _composition(cluster, period)
     return _percent(comp.smes, comp.by_helix.get("company", 0))
 
 
 @derived("young_share")
 def young_share(cluster: Cluster, period: Period) -> Decimal | None:
     """Young firms (founded at most five years before) as a percentage of member companies."""
-    comp = registry.composition(cluster, period.end)
+    comp = _composition(cluster, period)
     return _percent(comp.young_firms, comp.by_helix.get("company", 0))
 
 
 @derived("helix_diversity")
 def helix_diversity(cluster: Cluster, period: Period) -> Decimal | None:
     """Blau index over helix roles: 1 − Σ pᵢ², 0 for one role only, at most 0.75 for four."""
-    comp = registry.composition(cluster, period.end)
+    comp = _composition(cluster, period)
     if not comp.members:
         return None
     total = Decimal(comp.members)
@@ -81,6 +96,17 @@ def fee_income(cluster: Cluster, period: Period) -> Decimal:
 
 def compute(name: str, cluster: Cluster, period: Period) -> Decimal | None:
     return DERIVED[name](cluster, period)
+
+
+def compute_many(
+    names: Iterable[str], cluster: Cluster, period: Period
+) -> dict[str, Decimal | None]:
+    """Several derived values for one cluster and period, sharing one composition query."""
+    token = _cache.set({})
+    try:
+        return {name: DERIVED[name](cluster, period) for name in names}
+    finally:
+        _cache.reset(token)
 
 
 def contradicts(reported: Decimal, derived_value: Decimal) -> bool:

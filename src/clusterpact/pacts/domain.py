@@ -210,6 +210,7 @@ def set_targets(pact: Pact, *, values: Mapping[TargetKey, Decimal | None], user)
             (t.pact_kpi_id, t.year): t
             for t in Target.objects.filter(pact_kpi__pact=pact, is_current=True)
         }
+        new = []
         for (code, year), value in values.items():
             pact_kpi = by_code[code]
             row = current.get((pact_kpi.pk, year))
@@ -217,10 +218,12 @@ def set_targets(pact: Pact, *, values: Mapping[TargetKey, Decimal | None], user)
                 if row:
                     row.delete()
             elif row is None:
-                Target.objects.create(pact_kpi=pact_kpi, year=year, value=value)
+                new.append(Target(pact_kpi=pact_kpi, year=year, value=value))
             elif row.value != value:
                 row.value = value
                 row.save(update_fields=["value"])
+        # A first draft sets a few hundred values: one insert, recorded in the audit trail in bulk.
+        audit.record_created(Target.objects.bulk_create(new))
 
 
 def missing_targets(pact: Pact) -> list[str]:
@@ -388,11 +391,9 @@ def report_kpis(report: Report) -> list[Kpi]:
 
 def derived_values(report: Report, kpis: list[Kpi]) -> dict[str, Decimal | None]:
     period = Period(report.period_start, report.period_end, report.due_date)
-    return {
-        kpi.code: derived_kpis.compute(kpi.derived, report.pact.cluster, period)
-        for kpi in kpis
-        if kpi.derived in derived_kpis.DERIVED
-    }
+    wanted = {kpi.code: kpi.derived for kpi in kpis if kpi.derived in derived_kpis.DERIVED}
+    computed = derived_kpis.compute_many(set(wanted.values()), report.pact.cluster, period)
+    return {code: computed[name] for code, name in wanted.items()}
 
 
 def check_values(report: Report, raw: Mapping[str, object]) -> ValueCheck:

@@ -1,0 +1,34 @@
+"""The demo pacts: seven signed pacts, reports in every state, values that pass validation, fast."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from clusterpact.demo.loader import load_demo
+from clusterpact.pacts import domain
+from clusterpact.pacts.demo import load_demo_pacts
+from clusterpact.pacts.models import Pact, PactStatus, Report, ReportStatus
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_pacts_signed_with_reports_and_idempotent():
+    load_demo(stdout=io.StringIO())
+    pacts = Pact.objects.select_related("cluster")
+    assert pacts.count() == 7
+    assert {p.status for p in pacts} == {PactStatus.SIGNED}
+    assert {p.term_years for p in pacts} == {5}
+    statuses = set(Report.objects.values_list("status", flat=True))
+    assert {ReportStatus.ACCEPTED, ReportStatus.RETURNED, ReportStatus.SUBMITTED} <= statuses
+    for report in Report.objects.exclude(status=ReportStatus.DRAFT)[:6]:
+        raw = {v.kpi.code: v.value for v in report.values.select_related("kpi")}
+        assert domain.check_values(report, raw).problems == []
+    Pact.objects.all().delete()
+    started = time.perf_counter()
+    assert load_demo_pacts(io.StringIO()) == 7
+    elapsed = time.perf_counter() - started
+    print(f"demo pacts: {elapsed:.2f} s")
+    assert elapsed < 5
+    assert load_demo_pacts(io.StringIO()) == 0
