@@ -13,7 +13,7 @@ from clusterpact.pacts.demo import load_demo_pacts
 from clusterpact.pacts.models import Pact, PactStatus, Report, ReportStatus
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_demo_pacts_signed_with_reports_and_idempotent():
     load_demo(stdout=io.StringIO())
     pacts = Pact.objects.select_related("cluster")
