@@ -247,6 +247,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clusterpact@localhost
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
+# Reporting: a pact's report is due this many months after the end of its period.
+PACTS_REPORT_DUE_MONTHS = envint("PACTS_REPORT_DUE_MONTHS", 3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

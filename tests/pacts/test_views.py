@@ -162,3 +162,80 @@ def test_list_pages_constant_query_count(client, officer, cluster_a, catalogue, 
     with CaptureQueriesContext(connection) as three:
         client.get(url)
     assert len(three) == len(one)
+
+
+def test_evaluator_reads_and_applicant_sees_no_pacts(
+    client, evaluator, applicant, signed_pact, report
+):
+    client.force_login(evaluator)
+    assert client.get(reverse("pacts:pact-detail", args=[signed_pact.pk])).status_code == 200
+    assert client.get(reverse("pacts:report-form", args=[report.pk])).status_code == 403
+    assert (
+        client.post(reverse("pacts:report-comment", args=[report.pk]), {"body": "x"}).status_code
+        == 403
+    )
+    client.force_login(applicant)
+    assert client.get(reverse("pacts:pact-list")).context["page"].paginator.count == 0
+    assert client.get(reverse("pacts:pact-detail", args=[signed_pact.pk])).status_code == 404
+    assert client.get(reverse("pacts:report-detail", args=[report.pk])).status_code == 404
+
+
+def test_anonymous_posts_go_to_login(client, signed_pact, report):
+    for url in [
+        reverse("pacts:pact-sign", args=[signed_pact.pk]),
+        reverse("pacts:report-comment", args=[report.pk]),
+        reverse("pacts:report-transition", args=[report.pk, "submit"]),
+        reverse("pacts:report-form", args=[report.pk]),
+        reverse("pacts:pact-create"),
+    ]:
+        response = client.post(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_unknown_transition_is_404(client, officer, report):
+    client.force_login(officer)
+    assert (
+        client.post(reverse("pacts:report-transition", args=[report.pk, "approve"])).status_code
+        == 404
+    )
+
+
+def test_pact_detail_shows_amendment_and_audit_trail(client, officer, signed_pact):
+    domain.amend_targets(signed_pact, {("members", 2023): 12}, "new member wave", officer)
+    client.force_login(officer)
+    page = client.get(reverse("pacts:pact-detail", args=[signed_pact.pk])).content.decode()
+    assert "new member wave" in page and "audit-heading" in page
+
+
+def test_kpi_catalogue_constant_query_count(client, officer, catalogue):
+    client.force_login(officer)
+    url = reverse("pacts:kpi-list")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    from clusterpact.pacts.models import Kpi
+
+    Kpi.objects.exclude(code__in=["members"]).delete()
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    assert len(one) == len(many)
+
+
+def test_admin_change_of_a_kpi_makes_a_new_version(client, admin_user, signed_pact, catalogue):
+    from clusterpact.pacts.models import Kpi
+
+    kpi = catalogue["collab-projects"]
+    client.force_login(admin_user)
+    url = reverse("admin:pacts_kpi_change", args=[kpi.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data["transition_priorities"] = []
+    data["name_en"] = "Joint projects"
+    data = {k: v for k, v in data.items() if not isinstance(v, bool) or v}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    versions = list(Kpi.objects.filter(code="collab-projects").order_by("version"))
+    assert [(k.version, k.is_current, k.name_en) for k in versions] == [
+        (1, False, "Collaborative projects"),
+        (2, True, "Joint projects"),
+    ]
+    assert signed_pact.pact_kpis.get(kpi__code="collab-projects").kpi.version == 1

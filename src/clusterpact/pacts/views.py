@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from clusterpact.accounts.audit import history_for
 from clusterpact.registry.permissions import clusters_for
 
 from . import domain
@@ -68,6 +69,7 @@ def pact_detail(request, pk):
         "amendments": pact.amendments.select_related("created_by").order_by("-number"),
         "reports": pact.reports.order_by("period_start", "version"),
         "can_manage": can_manage_pacts(request.user),
+        "history": history_for(pact)[:20],
     }
     return render(request, "pacts/pact_detail.html", context)
 
@@ -255,6 +257,7 @@ def report_detail(request, pk):
         if can_comment(request.user, report)
         else None,
         "versions": domain.versions(report),
+        "history": history_for(report)[:20],
     }
     return render(request, "pacts/report_detail.html", context)
 
