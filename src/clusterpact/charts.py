@@ -203,3 +203,57 @@ def event_study_chart(
         "</svg>"
     )
     return mark_safe("".join(parts))
+
+
+def paired_column_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    marker_after: int | None = None,
+    marker_label: str = "",
+    width: int = 640,
+    height: int = 240,
+) -> SafeString:
+    """Side-by-side columns per label (e.g. public and private money per year), with a legend
+    and an optional dashed vertical marker after label index ``marker_after`` (e.g. the end of
+    the 10-year operating-aid period)."""
+    margin_bottom, margin_top, legend = 24, 20, 18
+    plot_height = height - margin_bottom - margin_top - legend
+    top = max((v for _, values in series for v in values), default=0) or 1
+    slot = width / max(len(labels), 1)
+    column = slot * 0.8 / max(len(series), 1)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img"><title>{escape(title)}</title>'
+    ]
+    for s, (name, _values) in enumerate(series):
+        x = 10 + s * 160
+        parts.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{PALETTE[s % len(PALETTE)]}"/>'
+            f'<text x="{x + 16}" y="14" font-size="11" fill="#1b1b1b">{escape(name)}</text>'
+        )
+    base = legend + margin_top + plot_height
+    for index, label in enumerate(labels):
+        for s, (_name, values) in enumerate(series):
+            value = values[index] if index < len(values) else 0
+            bar_height = max(value / top * plot_height, 0)
+            x = index * slot + slot * 0.1 + s * column
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base - bar_height:.1f}" width="{column:.1f}" '
+                f'height="{bar_height:.1f}" fill="{PALETTE[s % len(PALETTE)]}"/>'
+            )
+        parts.append(
+            f'<text x="{index * slot + slot / 2:.1f}" y="{height - 6}" text-anchor="middle" '
+            f'font-size="11" fill="#1b1b1b">{escape(label)}</text>'
+        )
+    if marker_after is not None and 0 <= marker_after < len(labels):
+        x = (marker_after + 1) * slot
+        parts.append(
+            f'<line class="marker" x1="{x:.1f}" y1="{legend + 4}" x2="{x:.1f}" y2="{base}" '
+            f'stroke="{PALETTE[5]}" stroke-width="2" stroke-dasharray="5,4"/>'
+            f'<text x="{x - 4:.1f}" y="{legend + 14}" text-anchor="end" font-size="11" '
+            f'fill="{PALETTE[5]}">{escape(marker_label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))

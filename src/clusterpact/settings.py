@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "clusterpact.evaluation",
     "clusterpact.pacts",
+    "clusterpact.funding",
 ]
 
 MIDDLEWARE = [

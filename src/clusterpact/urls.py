@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/", include("clusterpact.registry.api.urls")),
     path("evaluation/", include("clusterpact.evaluation.urls")),
     path("pacts/", include("clusterpact.pacts.urls")),
+    path("funding/", include("clusterpact.funding.urls")),
     path("admin/", admin.site.urls),
 ]

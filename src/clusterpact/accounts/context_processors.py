@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from clusterpact.evaluation.permissions import can_evaluate
+from clusterpact.funding.permissions import can_read_funding
 from clusterpact.pacts.permissions import can_read_pacts
 from clusterpact.registry.permissions import can_change_registry, can_read_registry
 
@@ -17,6 +18,8 @@ def navigation(request):
             items.append((_("Organisations"), reverse("registry:organisation-list")))
         if can_read_pacts(user):
             items.append((_("Pacts"), reverse("pacts:pact-list")))
+        if can_read_funding(user):
+            items.append((_("Funding"), reverse("funding:programme")))
         if can_evaluate(user):
             items.append((_("Evaluations"), reverse("evaluation:index")))
         if can_change_registry(user) and user.is_staff:

@@ -227,12 +227,14 @@ def _company_years(
 def load_demo(stdout: TextIO = sys.stdout) -> None:
     """Create the demo landscape and one account per role; does nothing if it is already there."""
     from clusterpact.evaluation.demo import load_demo_panel
+    from clusterpact.funding.demo import load_demo_funding
     from clusterpact.pacts.demo import load_demo_pacts
 
     if demo_is_loaded():
         stdout.write("The demo landscape is already loaded.\n")
         load_demo_panel(stdout)
         load_demo_pacts(stdout)
+        load_demo_funding(stdout)
         return
     rng = random.Random(SEED)
     numbers = _Numbers(rng)
@@ -446,6 +448,7 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
     )
     load_demo_panel(stdout)
     load_demo_pacts(stdout)
+    load_demo_funding(stdout)
 
 
 def print_demo_accounts(stdout: TextIO = sys.stdout) -> None:

@@ -1,0 +1,274 @@
+"""Business logic of the funding app: saving grants and projects, and the figures the pages show.
+
+Each state change is one function with keyword-only arguments; the audit trail
+records every save through the registered models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from clusterpact.analysis.concentration import herfindahl, top_share
+from clusterpact.registry.models import SME_CLASSES, Cluster
+from clusterpact.rules import state_aid as sa
+
+from . import adapters
+from .models import (
+    Grant,
+    GrantCost,
+    GrantYear,
+    Project,
+    ProjectKind,
+    ProjectParticipant,
+)
+
+ZERO = Decimal(0)
+HORIZON_WARNING_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class YearInput:
+    """One year of a grant as entered: the aid and the costs by category (category → amount)."""
+
+    year: int
+    aid: Decimal
+    costs: dict[str, Decimal]
+
+
+@transaction.atomic
+def save_grant(*, grant: Grant, years: Sequence[YearInput]) -> Grant:
+    """Save ``grant`` and replace its yearly aid and costs by ``years``.
+
+    Side effects: saves the grant, deletes its previous GrantYear and GrantCost
+    rows and creates the new ones (each one an audit entry).
+    """
+    if not years:
+        raise ValidationError("A grant needs the aid of at least one year.")
+    grant.full_clean()
+    grant.save()
+    grant.years.all().delete()
+    grant.costs.all().delete()
+    for row in years:
+        GrantYear.objects.create(grant=grant, year=row.year, amount=row.aid)
+        for category, amount in row.costs.items():
+            if amount:
+                GrantCost.objects.create(
+                    grant=grant, year=row.year, category=category, amount=amount
+                )
+    return grant
+
+
+@transaction.atomic
+def create_project(
+    *,
+    clusters: Iterable[Cluster],
+    participants: Iterable[tuple] = (),
+    priorities: Iterable = (),
+    **fields,
+) -> Project:
+    """Create a project with its clusters and participants ``(organisation, role, budget)``.
+
+    Raises ValidationError when an intercluster project has fewer than two
+    clusters (nothing is saved then). Side effects: saves the project, its
+    cluster and priority links and its participants.
+    """
+    clusters = list(clusters)
+    project = Project(**fields)
+    project.full_clean()
+    project.clean_clusters(clusters)
+    project.save()
+    project.clusters.set(clusters)
+    project.transition_priorities.set(list(priorities))
+    for organisation, role, budget in participants:
+        ProjectParticipant.objects.create(
+            project=project, organisation=organisation, role=role, budget=budget
+        )
+    return project
+
+
+@dataclass(frozen=True)
+class TimelineYear:
+    year: int
+    public: Decimal
+    operating: Decimal
+    private: Decimal
+    after_horizon: bool
+
+
+@dataclass(frozen=True)
+class FundingPicture:
+    history: sa.AidHistory
+    verdicts: tuple[sa.Verdict, ...]
+    status: sa.Status
+    timeline: tuple[TimelineYear, ...]
+    horizon: tuple[dt.date, dt.date] | None
+    public_total: Decimal
+    private_total: Decimal
+    leverage: Decimal | None  # private euro per public euro of basic funding
+
+    @property
+    def horizon_year(self) -> int | None:
+        return self.horizon[1].year if self.horizon else None
+
+
+def funding_picture(cluster: Cluster, *, as_of: dt.date) -> FundingPicture:
+    history = adapters.aid_history(cluster)
+    scheme = adapters.scheme_for(cluster)
+    verdicts = sa.check_all(history, as_of=as_of, scheme=scheme) if history.grants else ()
+    horizon = sa.operating_horizon(history, scheme)
+    public: dict[int, Decimal] = defaultdict(Decimal)
+    operating: dict[int, Decimal] = defaultdict(Decimal)
+    for grant in history.grants:
+        for year, amount in grant.aid.items():
+            public[year] += amount
+            if grant.kind is sa.GrantKind.OPERATING:
+                operating[year] += amount
+    known = set(public) | set(history.private_cofinancing)
+    # Every year from the first one to one past the end of the 10-year period, so it shows.
+    last = max(known | ({horizon[1].year + 1} if horizon else set()), default=0)
+    years = list(range(min(known), last + 1)) if known else []
+    timeline = tuple(
+        TimelineYear(
+            year=y,
+            public=public.get(y, ZERO),
+            operating=operating.get(y, ZERO),
+            private=history.private_cofinancing.get(y, ZERO),
+            after_horizon=bool(horizon) and dt.date(y, 1, 1) > horizon[1],
+        )
+        for y in years
+    )
+    operating_total = sum(operating.values(), ZERO)
+    private_total = sum((t.private for t in timeline if t.operating), ZERO)
+    return FundingPicture(
+        history=history,
+        verdicts=verdicts,
+        status=sa.worst(verdicts),
+        timeline=timeline,
+        horizon=horizon,
+        public_total=sum(public.values(), ZERO),
+        private_total=sum(history.private_cofinancing.values(), ZERO),
+        leverage=(private_total / operating_total) if operating_total else None,
+    )
+
+
+SCENARIOS = ("none", "extend", "stop", "project_only")
+
+
+def run_what_if(
+    cluster: Cluster, *, scenario: str, years: int = 3, year: int | None = None
+) -> sa.WhatIf:
+    """The per-year what-if for one scenario: extend N years, stop after ``year``, or move
+    to project-only funding from ``year + 1``."""
+    history = adapters.aid_history(cluster)
+    scheme = adapters.scheme_for(cluster)
+    if history.of_kind(sa.GrantKind.OPERATING):
+        if scenario == "extend":
+            history = sa.extend_operating(history, years)
+        elif scenario == "stop" and year is not None:
+            history = sa.stop_operating_after(history, year)
+        elif scenario == "project_only" and year is not None:
+            history = sa.project_only_from(history, year + 1)
+    return sa.what_if(history, scheme=scheme)
+
+
+@dataclass(frozen=True)
+class HorizonRow:
+    cluster: Cluster
+    first_grant: dt.date | None
+    last_day: dt.date | None
+    months_left: int | None
+    soon: bool
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+
+
+def horizon_rows(clusters: Iterable[Cluster], *, today: dt.date) -> list[HorizonRow]:
+    """Clusters by remaining operating-aid horizon (art. 27(7)); those without operating aid last."""
+    clusters = list(clusters)
+    histories = adapters.aid_histories(clusters)
+    rows = []
+    for cluster in clusters:
+        horizon = sa.operating_horizon(histories[cluster.pk], adapters.scheme_for(cluster))
+        if horizon is None:
+            rows.append(HorizonRow(cluster, None, None, None, False))
+            continue
+        left = max(_months_between(today, horizon[1]), 0) if horizon[1] >= today else 0
+        rows.append(
+            HorizonRow(
+                cluster,
+                horizon[0],
+                horizon[1],
+                left,
+                today <= horizon[1] and left < HORIZON_WARNING_MONTHS,
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r.last_day is None, r.last_day or dt.date.max, r.cluster.name)
+    )
+
+
+@dataclass(frozen=True)
+class Concentration:
+    recipients: int
+    total: Decimal
+    top_five_share: Decimal | None
+    herfindahl: Decimal | None
+    top: tuple[tuple[str, Decimal], ...]
+
+
+def project_concentration(cluster: Cluster) -> Concentration:
+    """Concentration of project budgets over the organisations in the cluster's projects."""
+    rows = list(
+        ProjectParticipant.objects.filter(project__clusters=cluster)
+        .values("organisation__name")
+        .annotate(total=Sum("budget"))
+        .order_by("-total", "organisation__name")
+    )
+    amounts = [r["total"] for r in rows]
+    return Concentration(
+        recipients=len(rows),
+        total=sum(amounts, ZERO),
+        top_five_share=top_share(amounts, 5),
+        herfindahl=herfindahl(amounts),
+        top=tuple((r["organisation__name"], r["total"]) for r in rows[:5]),
+    )
+
+
+@dataclass(frozen=True)
+class SmeParticipation:
+    projects: int
+    participants: int
+    smes: int
+
+    @property
+    def share(self) -> Decimal | None:
+        return Decimal(self.smes) / self.participants if self.participants else None
+
+
+def eu_sme_participation(cluster_ids: Iterable[int]) -> dict[int, SmeParticipation]:
+    """Participants and SME participants in European projects per cluster (one query)."""
+    rows = (
+        ProjectParticipant.objects.filter(
+            project__kind=ProjectKind.EUROPEAN, project__clusters__in=list(cluster_ids)
+        )
+        .values("project__clusters")
+        .annotate(
+            participants=Count("pk"),
+            smes=Count("pk", filter=Q(organisation__size_class__in=SME_CLASSES)),
+            projects=Count("project", distinct=True),
+        )
+    )
+    return {
+        r["project__clusters"]: SmeParticipation(r["projects"], r["participants"], r["smes"])
+        for r in rows
+    }

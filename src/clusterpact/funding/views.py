@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
+
+from clusterpact.charts import paired_column_chart
+
+from . import domain, exports
+from .forms import GrantForm, GrantYearFormSet, WhatIfForm, year_initial
+from .models import Grant
+from .permissions import (
+    can_read_funding,
+    can_record_grants,
+    funding_clusters_for,
+    get_funding_cluster_for,
+)
+
+CHECK_LABELS = {
+    "regime": gettext_lazy("Regime in force"),
+    "recipient": gettext_lazy("Eligible recipient"),
+    "operating_aid_duration": gettext_lazy("Operating aid within 10 years"),
+    "operating_aid_intensity": gettext_lazy("Operating aid intensity"),
+    "investment_aid_intensity": gettext_lazy("Investment aid intensity"),
+    "cost_categories": gettext_lazy("Eligible cost categories"),
+    "notification_threshold": gettext_lazy("Notification threshold"),
+    "publication": gettext_lazy("Publication of awards"),
+    "yearly_ceiling": gettext_lazy("Yearly ceiling"),
+    "private_cofinancing": gettext_lazy("Private cofinancing"),
+}
+STATUS_LABELS = {
+    "ok": gettext_lazy("OK"),
+    "warning": gettext_lazy("Warning"),
+    "breach": gettext_lazy("Breach"),
+}
+
+
+def format_figure(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal):
+        places = 0 if value == value.to_integral_value() else 2
+        return number_format(value, places, use_l10n=True, force_grouping=True)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return ", ".join(format_figure(v) for v in value) or "—"
+    return str(value)
+
+
+def panel_rows(verdicts) -> list[dict]:
+    """The compliance panel as plain rows, shared by the page and the exports."""
+    return [
+        {
+            "check": v.check,
+            "label": str(CHECK_LABELS.get(v.check, v.check)),
+            "status": v.status.value,
+            "status_label": str(STATUS_LABELS[v.status.value]),
+            "message": v.message,
+            "figures": [(k.replace("_", " "), format_figure(x)) for k, x in v.figures.items()],
+            "legal_basis": v.legal_basis,
+            "ruleset": v.ruleset,
+            "grant_id": v.grant_id,
+        }
+        for v in verdicts
+    ]
+
+
+def _require_reader(request) -> None:
+    if not can_read_funding(request.user):
+        raise Http404
+
+
+@require_safe
+@login_required
+def programme(request):
+    _require_reader(request)
+    today = timezone.localdate()
+    clusters = funding_clusters_for(request.user).select_related("aid_profile").order_by("name")
+    rows = domain.horizon_rows(clusters, today=today)
+    sme = domain.eu_sme_participation([r.cluster.pk for r in rows])
+    context = {
+        "rows": [(r, sme.get(r.cluster.pk)) for r in rows],
+        "soon": [r for r in rows if r.soon],
+        "today": today,
+        "warning_months": domain.HORIZON_WARNING_MONTHS,
+    }
+    return render(request, "funding/programme.html", context)
+
+
+def _timeline_chart(picture: domain.FundingPicture):
+    labels = [str(t.year) for t in picture.timeline]
+    marker = None
+    if picture.horizon_year is not None:
+        marker = next(
+            (i for i, t in enumerate(picture.timeline) if t.year == picture.horizon_year), None
+        )
+    return paired_column_chart(
+        _("Public and private money per year (EUR)"),
+        labels,
+        [
+            (_("Public"), [float(t.public) for t in picture.timeline]),
+            (_("Private"), [float(t.private) for t in picture.timeline]),
+        ],
+        marker_after=marker,
+        marker_label=_("End of 10-year operating aid"),
+    )
+
+
+@require_safe
+@login_required
+def cluster_funding(request, slug):
+    cluster = get_funding_cluster_for(request.user, slug=slug)
+    today = timezone.localdate()
+    picture = domain.funding_picture(cluster, as_of=today)
+    form = WhatIfForm(request.GET or None)
+    what_if = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["scenario"] != "none":
+        data = form.cleaned_data
+        what_if = domain.run_what_if(
+            cluster, scenario=data["scenario"], years=data["years"] or 3, year=data["year"]
+        )
+    grants = (
+        Grant.objects.filter(cluster=cluster)
+        .select_related("funding_line", "recipient")
+        .prefetch_related("years")
+    )
+    context = {
+        "cluster": cluster,
+        "picture": picture,
+        "panel": panel_rows(picture.verdicts),
+        "status_label": STATUS_LABELS[picture.status.value],
+        "chart": _timeline_chart(picture) if picture.timeline else None,
+        "form": form,
+        "what_if": what_if,
+        "failures": [
+            (str(CHECK_LABELS.get(f.check, f.check)), f)
+            for f in (what_if.failures if what_if else ())
+        ],
+        "grants": grants,
+        "concentration": domain.project_concentration(cluster),
+        "sme": domain.eu_sme_participation([cluster.pk]).get(cluster.pk),
+        "can_record": can_record_grants(request.user),
+        "check_labels": CHECK_LABELS,
+    }
+    return render(request, "funding/cluster.html", context)
+
+
+def _grant_form(request, cluster, grant: Grant | None):
+    if not can_record_grants(request.user):
+        raise PermissionDenied
+    instance = grant or Grant(cluster=cluster)
+    if request.method == "POST":
+        form = GrantForm(request.POST, instance=instance, cluster=cluster)
+        years = GrantYearFormSet(request.POST, prefix="years")
+        if form.is_valid() and years.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = domain.save_grant(
+                        grant=form.save(commit=False),
+                        years=[f.to_input() for f in years.forms if f.cleaned_data],
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Grant saved; the compliance panel shows its verdicts.")
+                )
+                return redirect(f"{saved.get_absolute_url()}#compliance")
+    else:
+        form = GrantForm(instance=instance, cluster=cluster)
+        years = GrantYearFormSet(prefix="years", initial=year_initial(grant) if grant else None)
+    context = {"cluster": cluster, "form": form, "years": years, "grant": grant}
+    return render(request, "funding/grant_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def grant_create(request, slug):
+    cluster = get_funding_cluster_for(request.user, slug=slug)
+    return _grant_form(request, cluster, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def grant_edit(request, slug, pk):
+    cluster = get_funding_cluster_for(request.user, slug=slug)
+    grant = get_object_or_404(Grant.objects.filter(cluster=cluster), pk=pk)
+    return _grant_form(request, cluster, grant)
+
+
+@require_safe
+@login_required
+def compliance_export(request, slug, fmt):
+    cluster = get_funding_cluster_for(request.user, slug=slug)
+    today = timezone.localdate()
+    picture = domain.funding_picture(cluster, as_of=today)
+    rows = panel_rows(picture.verdicts)
+    name = f"compliance-{cluster.slug}-{today.isoformat()}"
+    if fmt == "xlsx":
+        content = exports.compliance_xlsx(cluster, picture, rows)
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    elif fmt == "pdf":
+        content = exports.compliance_pdf(
+            {
+                "cluster": cluster,
+                "picture": picture,
+                "panel": rows,
+                "today": today,
+                "status_label": STATUS_LABELS[picture.status.value],
+                "chart": _timeline_chart(picture) if picture.timeline else None,
+            }
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
