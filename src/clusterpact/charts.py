@@ -106,10 +106,11 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = span / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    start = math.floor(low / step) * step
+    first = math.floor(low / step)
     # Enough steps that the last tick reaches ``high``: the axis must contain every interval.
-    steps = max(math.ceil((high - start) / step - 1e-9), 1)
-    ticks = [round(start + index * step, 10) for index in range(steps + 1)]
+    steps = max(math.ceil(high / step - first - 1e-9), 1)
+    # Integer multiples of the step: no rounding, which would erase very small scales.
+    ticks = [(first + index) * step for index in range(steps + 1)]
     return ticks
 
 
