@@ -6,11 +6,14 @@ import io
 import time
 
 import pytest
+from django.urls import reverse
 
+from clusterpact.accounts.models import User
 from clusterpact.demo.loader import load_demo
 from clusterpact.pacts import domain
 from clusterpact.pacts.demo import load_demo_pacts
 from clusterpact.pacts.models import Pact, PactStatus, Report, ReportStatus
+from clusterpact.pacts.permissions import pacts_for
 
 
 @pytest.mark.django_db
@@ -32,3 +35,16 @@ def test_demo_pacts_signed_with_reports_and_idempotent():
     print(f"demo pacts: {elapsed:.2f} s")
     assert elapsed < 5
     assert load_demo_pacts(io.StringIO()) == 0
+
+
+@pytest.mark.django_db
+def test_demo_pages_render_for_officer_and_manager(client):
+    load_demo(stdout=io.StringIO())
+    for username in ("officer", "manager"):
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        assert client.get(reverse("pacts:report-table")).status_code == 200
+        for pact in pacts_for(user)[:2]:
+            assert client.get(pact.get_absolute_url()).status_code == 200
+            for report in pact.reports.all()[:2]:
+                assert client.get(report.get_absolute_url()).status_code == 200

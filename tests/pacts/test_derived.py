@@ -36,3 +36,9 @@ def test_empty_cluster_gives_none_for_shares(cluster_b):
     assert derived.compute("sme_share", cluster_b, PERIOD) is None
     assert derived.compute("helix_diversity", cluster_b, PERIOD) is None
     assert derived.compute("members", cluster_b, PERIOD) == 0
+
+
+def test_fee_income_of_a_half_year_is_pro_rata(cluster_a, members_a, fees_a):
+    first_half = Period(dt.date(2021, 1, 1), dt.date(2021, 6, 30), dt.date(2021, 9, 30))
+    # 181 of 365 days of 7,500
+    assert derived.compute("fee_income", cluster_a, first_half) == Decimal("3719.18")

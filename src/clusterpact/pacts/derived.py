@@ -9,6 +9,7 @@ cofinancing ratio joins when funding is built (issue 5).
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -89,9 +90,18 @@ def helix_diversity(cluster: Cluster, period: Period) -> Decimal | None:
 
 @derived("fee_income")
 def fee_income(cluster: Cluster, period: Period) -> Decimal:
-    """Fee income of the calendar years in the period (a half-year counts its year's income once)."""
-    years = range(period.start.year, period.end.year + 1)
-    return sum(registry.fee_income(cluster, years).values(), Decimal(0))
+    """Fee income of the period: each calendar year's income pro rata to the days the period covers.
+
+    A calendar-year period gets that year's income exactly; a half-year gets its share.
+    """
+    years = list(range(period.start.year, period.end.year + 1))
+    income = registry.fee_income(cluster, years)
+    total = Decimal(0)
+    for year in years:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        covered = (min(last, period.end) - max(first, period.start)).days + 1
+        total += income[year] * covered / ((last - first).days + 1)
+    return total.quantize(Decimal("0.01"))
 
 
 def compute(name: str, cluster: Cluster, period: Period) -> Decimal | None:
