@@ -164,3 +164,34 @@ def test_cluster_page_constant_queries(
 
 
 QUERIES_CLUSTER = 13
+
+
+def test_recording_a_grant_is_in_the_audit_trail(client, officer, cluster_a, basic_line, org_a):
+    from clusterpact.accounts.audit import history_for
+
+    client.force_login(officer)
+    client.post(
+        "/funding/clusters/alpha/grants/new/",
+        grant_post(basic_line, org_a, aid=400_000, animation=1_000_000),
+    )
+    grant = Grant.objects.get()
+    client.post(
+        f"/funding/clusters/alpha/grants/{grant.pk}/",
+        grant_post(basic_line, org_a, aid=400_000, animation=1_000_000, reference="G-2018b"),
+    )
+    entries = list(history_for(grant))
+    assert [e.action for e in entries] == ["update", "create"]
+    assert {e.actor for e in entries} == {officer}
+
+
+def test_what_if_project_only_moves_operating_aid_to_project_funds(
+    client, officer, cluster_a, basic_line, org_a
+):
+    for year in (2017, 2018, 2019):
+        record_operating(cluster_a, basic_line, org_a, year=year, aid=400_000, animation=1_000_000)
+    client.force_login(officer)
+    what_if = client.get("/funding/clusters/alpha/?scenario=project_only&year=2017").context[
+        "what_if"
+    ]
+    assert what_if.row(2018).operating_aid == 0
+    assert what_if.row(2018).project_funds == Decimal(400_000)
