@@ -191,8 +191,9 @@ class Composition:
 
     @property
     def sme_share(self) -> float | None:
-        companies = self.by_helix.get(HelixRole.COMPANY, 0)
-        return self.smes / companies if companies else None
+        """SMEs among the member companies whose size class is known; None if none is known."""
+        known = sum(count for size, count in self.by_size.items() if size != "unknown")
+        return self.smes / known if known else None
 
 
 def composition(cluster: Cluster, day: dt.date | None = None) -> Composition:
