@@ -283,3 +283,25 @@ def test_revise_kpi_creates_version_pact_keeps_old(signed_pact, catalogue, offic
     assert new.version == 2 and new.is_current
     used = signed_pact.pact_kpis.get(kpi__code="collab-projects").kpi
     assert (used.version, used.name_en, used.is_current) == (1, "Collaborative projects", False)
+
+
+def test_report_duplicates_refused_by_the_database(report):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            pact=report.pact,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            due_date=report.due_date,
+        )
+
+
+def test_set_targets_is_in_the_audit_trail(draft_pact, officer):
+    from clusterpact.accounts.models import AuditEntry
+
+    domain.set_targets(draft_pact, values={("members", 2022): Decimal(3)}, user=officer)
+    target = Target.objects.get(pact_kpi__pact=draft_pact, year=2022)
+    entry = history_for(target).get()
+    assert (entry.actor, entry.action, entry.after["value"]) == (officer, "create", "3")
+    assert AuditEntry.objects.filter(object_repr__startswith=str(draft_pact)).exists()

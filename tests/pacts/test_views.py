@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -239,3 +241,18 @@ def test_admin_change_of_a_kpi_makes_a_new_version(client, admin_user, signed_pa
         (2, True, "Joint projects"),
     ]
     assert signed_pact.pact_kpis.get(kpi__code="collab-projects").kpi.version == 1
+
+
+def test_target_form_round_trips_in_dutch(client, officer, draft_pact):
+    """The form shows the stored values so that posting it unchanged changes nothing."""
+    domain.set_targets(
+        draft_pact, values={("project-budget", 2022): Decimal("1200000.5")}, user=officer
+    )
+    client.force_login(officer)
+    url = reverse("pacts:pact-targets", args=[draft_pact.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    shown = re.search(r'name="t-project-budget-2022" value="([^"]*)"', page).group(1)
+    response = client.post(url, {"t-project-budget-2022": shown}, HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 302
+    target = draft_pact.pact_kpis.get(kpi__code="project-budget").targets.get(year=2022)
+    assert target.value == Decimal("1200000.5")
