@@ -25,11 +25,11 @@ def test_agency_and_evaluators_read_every_cluster(client, request, role, grant_a
 def test_manager_reads_own_cluster_only(client, manager_a, manager_b, grant_a):
     client.force_login(manager_a)
     response = client.get("/funding/")
-    assert [r.cluster.slug for r, _ in response.context["rows"]] == ["alpha"]
+    assert [r.cluster.slug for r, _, _ in response.context["rows"]] == ["alpha"]
     for url in _urls(PAGES, grant_a):
         assert client.get(url).status_code == 200, url
     client.force_login(manager_b)
-    assert [r.cluster.slug for r, _ in client.get("/funding/").context["rows"]] == ["beta"]
+    assert [r.cluster.slug for r, _, _ in client.get("/funding/").context["rows"]] == ["beta"]
     for url in _urls(PAGES + WRITES, grant_a):
         assert client.get(url).status_code == 404, url
 

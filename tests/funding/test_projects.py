@@ -56,5 +56,6 @@ def test_concentration_and_sme_share_per_cluster(cluster_a, members_a):
     assert (c.recipients, c.total) == (3, Decimal(100))
     assert c.top_five_share == Decimal(1)
     assert c.herfindahl == Decimal("0.38")
+    assert domain.project_concentrations([cluster_a.pk]) == {cluster_a.pk: c}
     sme = domain.eu_sme_participation([cluster_a.pk])[cluster_a.pk]
     assert (sme.projects, sme.participants, sme.smes) == (1, 3, 1)

@@ -226,22 +226,34 @@ class Concentration:
     top: tuple[tuple[str, Decimal], ...]
 
 
+def project_concentrations(cluster_ids: Iterable[int]) -> dict[int, Concentration]:
+    """:func:`project_concentration` for many clusters in one query (for the programme view)."""
+    amounts: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    rows = (
+        ProjectParticipant.objects.filter(project__clusters__in=list(cluster_ids))
+        .values("project__clusters", "organisation__name")
+        .annotate(total=Sum("budget"))
+        .order_by("project__clusters", "-total", "organisation__name")
+    )
+    for row in rows:
+        amounts[row["project__clusters"]].append((row["organisation__name"], row["total"]))
+    return {pk: _concentration(pairs) for pk, pairs in amounts.items()}
+
+
+def _concentration(pairs: list[tuple[str, Decimal]]) -> Concentration:
+    values = [total for _, total in pairs]
+    return Concentration(
+        recipients=len(pairs),
+        total=sum(values, ZERO),
+        top_five_share=top_share(values, 5),
+        herfindahl=herfindahl(values),
+        top=tuple(pairs[:5]),
+    )
+
+
 def project_concentration(cluster: Cluster) -> Concentration:
     """Concentration of project budgets over the organisations in the cluster's projects."""
-    rows = list(
-        ProjectParticipant.objects.filter(project__clusters=cluster)
-        .values("organisation__name")
-        .annotate(total=Sum("budget"))
-        .order_by("-total", "organisation__name")
-    )
-    amounts = [r["total"] for r in rows]
-    return Concentration(
-        recipients=len(rows),
-        total=sum(amounts, ZERO),
-        top_five_share=top_share(amounts, 5),
-        herfindahl=herfindahl(amounts),
-        top=tuple((r["organisation__name"], r["total"]) for r in rows[:5]),
-    )
+    return project_concentrations([cluster.pk]).get(cluster.pk) or _concentration([])
 
 
 @dataclass(frozen=True)

@@ -89,9 +89,11 @@ def programme(request):
     today = timezone.localdate()
     clusters = funding_clusters_for(request.user).select_related("aid_profile").order_by("name")
     rows = domain.horizon_rows(clusters, today=today)
-    sme = domain.eu_sme_participation([r.cluster.pk for r in rows])
+    ids = [r.cluster.pk for r in rows]
+    sme = domain.eu_sme_participation(ids)
+    concentration = domain.project_concentrations(ids)
     context = {
-        "rows": [(r, sme.get(r.cluster.pk)) for r in rows],
+        "rows": [(r, sme.get(r.cluster.pk), concentration.get(r.cluster.pk)) for r in rows],
         "soon": [r for r in rows if r.soon],
         "today": today,
         "warning_months": domain.HORIZON_WARNING_MONTHS,
