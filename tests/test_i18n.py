@@ -329,7 +329,9 @@ def test_logged_in_pages_and_404_are_dutch(client, manager_a, members_a):
     assert "Speerpuntcluster" in cluster and "Afmelden" in cluster
     assert "Leden per helixrol" in cluster and "Ondernemingsnummer" in cluster
     assert "3 resultaten" in cluster
-    assert "(50 % van de ondernemingen met gekende grootteklasse)" in cluster  # a literal % in blocktranslate
+    assert (
+        "(50 % van de ondernemingen met gekende grootteklasse)" in cluster
+    )  # a literal % in blocktranslate
     missing = client.get(reverse("registry:cluster-detail", args=["beta"]))
     assert missing.status_code == 404
     assert "Pagina niet gevonden" in missing.content.decode()
