@@ -6,7 +6,10 @@ import pytest
 
 from .conftest import ConsoleWatch, is_csp_violation
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_console_watch_reports_a_csp_violation(browser_context, live_server):

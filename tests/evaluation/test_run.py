@@ -70,7 +70,7 @@ def test_tfp_is_skipped_with_a_reason_without_the_inputs(synthetic_dataset, eval
     assert {a["outcome"] for a in run.result["analyses"]} == {"value_added", "employment"}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_worker_processes_a_queued_run(synthetic_dataset, evaluator):
     params = pipeline.RunParameters(outcomes=("employment",), by_cluster=False, by_size_class=False)
     run = EvaluationRun.objects.create(

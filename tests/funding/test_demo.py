@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import io
 
 import pytest
-from django.apps import apps
 
 from clusterpact.demo.loader import load_demo
 from clusterpact.funding import adapters, domain
@@ -19,10 +17,6 @@ from clusterpact.rules import state_aid as sa
 
 @pytest.mark.django_db
 def test_demo_funding_shows_the_2026_horizon_and_passes_the_intensity_rules():
-    # A transactional test run before this one on the same worker flushes the migration's rows.
-    importlib.import_module("clusterpact.registry.migrations.0002_transition_priorities").add(
-        apps, None
-    )
     load_demo(stdout=io.StringIO())
     load_demo_funding(io.StringIO())  # idempotent when load_demo already loaded it
     rows = {
