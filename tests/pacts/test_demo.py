@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -29,11 +28,7 @@ def test_demo_pacts_signed_with_reports_and_idempotent():
         raw = {v.kpi.code: v.value for v in report.values.select_related("kpi")}
         assert domain.check_values(report, raw).problems == []
     Pact.objects.all().delete()
-    started = time.perf_counter()
     assert load_demo_pacts(io.StringIO()) == 7
-    elapsed = time.perf_counter() - started
-    print(f"demo pacts: {elapsed:.2f} s")
-    assert elapsed < 5
     assert load_demo_pacts(io.StringIO()) == 0
 
 
