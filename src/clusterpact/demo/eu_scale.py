@@ -37,6 +37,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from clusterpact.demo.loader import NAME_PARTS
 from clusterpact.registry.models import (
     Cluster,
     ClusterKind,
@@ -190,54 +191,8 @@ REGISTER_FORMATS = {
     "CZ": ("", 8),
     "PT": ("5", 8),
 }
-PREFIXES = [
-    "Aqua",
-    "Bio",
-    "Chem",
-    "Data",
-    "Eco",
-    "Flex",
-    "Geo",
-    "Hydro",
-    "Inno",
-    "Juno",
-    "Kine",
-    "Lumi",
-    "Medi",
-    "Nano",
-    "Opti",
-    "Poly",
-    "Quanta",
-    "Robo",
-    "Sol",
-    "Terra",
-    "Uni",
-    "Vita",
-    "Wave",
-    "Xeno",
-]
-SUFFIXES = [
-    "tec",
-    "mat",
-    "gen",
-    "log",
-    "flow",
-    "pack",
-    "form",
-    "line",
-    "sense",
-    "cure",
-    "grid",
-    "port",
-    "farm",
-    "fab",
-    "lab",
-    "soft",
-    "cell",
-    "metal",
-    "fibre",
-    "craft",
-]
+# The same syllables as the Flemish demo's synthetic companies.
+PREFIXES, SUFFIXES = NAME_PARTS[0], NAME_PARTS[1]
 NOUNS = [
     "Systems",
     "Solutions",

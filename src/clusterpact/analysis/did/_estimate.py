@@ -25,6 +25,7 @@ stores them (contiguous blocks) and saves building a treatment dummy.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 
 import numpy as np
@@ -546,15 +547,15 @@ class Cell:
     threshold: float | None  # not-yet-treated: comparison cohorts adopt after this
 
 
-class InfluenceSource:
+class InfluenceSource(abc.ABC):
     """The (K, n) influence functions of the K cells, handed out by blocks of units."""
 
     shape: tuple[int, int]
 
+    @abc.abstractmethod
     def rows(self, start: int, stop: int, buffer: np.ndarray) -> np.ndarray:
         """Influence of every cell on units ``start:stop``, shape (K, stop - start);
         may be written into ``buffer`` (shape (K, >= stop - start))."""
-        raise NotImplementedError
 
     def active(self, start: int, stop: int) -> np.ndarray:
         """Indices of the cells whose influence may be nonzero on units ``start:stop``."""
