@@ -195,3 +195,22 @@ def test_what_if_project_only_moves_operating_aid_to_project_funds(
     ]
     assert what_if.row(2018).operating_aid == 0
     assert what_if.row(2018).project_funds == Decimal(400_000)
+
+
+def test_panel_rows_put_breaches_and_warnings_first():
+    from clusterpact.funding.views import panel_rows
+    from clusterpact.rules import state_aid as sa
+
+    def verdict(check, status):
+        return sa.Verdict(
+            check=check, status=status, message="", figures={}, legal_basis="", ruleset=""
+        )
+
+    rows = panel_rows(
+        [
+            verdict("a", sa.Status.OK),
+            verdict("b", sa.Status.BREACH),
+            verdict("c", sa.Status.WARNING),
+        ]
+    )
+    assert [r["check"] for r in rows] == ["b", "c", "a"]

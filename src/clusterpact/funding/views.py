@@ -59,8 +59,13 @@ def format_figure(value) -> str:
     return str(value)
 
 
+# What needs attention comes first: a panel of dozens of "ok" rows must not hide a breach.
+_SEVERITY = {"breach": 0, "warning": 1, "ok": 2}
+
+
 def panel_rows(verdicts) -> list[dict]:
-    """The compliance panel as plain rows, shared by the page and the exports."""
+    """The compliance panel as plain rows, breaches first; shared by the page and the exports."""
+    verdicts = sorted(verdicts, key=lambda v: _SEVERITY.get(v.status.value, 3))
     return [
         {
             "check": v.check,
