@@ -49,3 +49,19 @@ def test_applicant_dashboard_says_what_comes_here(client, applicant):
     client.force_login(applicant)
     page = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "nothing for your role here yet" in page
+
+
+def test_dashboard_lists_the_ten_nearest_horizons_and_links_to_the_rest(client, officer):
+    for index in range(12):
+        Cluster.objects.create(
+            name=f"Cluster {index:02d}",
+            slug=f"c{index:02d}",
+            kind="spearhead",
+            support_start=dt.date(2017 + index % 2, 1, 1),
+        )
+    client.force_login(officer)
+    response = client.get("/dashboard/", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(response.context["horizons"]) == 10
+    assert response.context["horizon_total"] == 12
+    assert "12 clusters reach the limit within 24 months." in response.content.decode()
+    assert 'href="/funding/"' in response.content.decode()

@@ -23,6 +23,8 @@ from .models import AuditEntry, Role
 # Published aggregates hide any count below this, so no single firm can be singled out.
 SMALL_CELL = 3
 PROGRAMME_SUMMARY_SECONDS = 600
+# The dashboard shows the nearest ends; the funding programme view lists them all.
+DASHBOARD_HORIZONS = 10
 HOME_PAGE_SIZE = 50
 
 
@@ -79,6 +81,7 @@ def dashboard(request):
         "can_evaluate": can_evaluate(user),
     }
     if user.is_agency:
+        horizons = support_horizons(Cluster.objects.all(), today)
         # Counting every active membership takes a quarter second at EU scale; programme
         # figures a few minutes old are as useful, so the agency shares one computation.
         summary = cache.get_or_set(
@@ -93,9 +96,8 @@ def dashboard(request):
             "clusters_by_kind": [
                 (kinds.get(k, k), n) for k, n in sorted(summary.clusters_by_kind.items())
             ],
-            "horizons": [
-                (h, h.months_left(today)) for h in support_horizons(Cluster.objects.all(), today)
-            ],
+            "horizons": [(h, h.months_left(today)) for h in horizons[:DASHBOARD_HORIZONS]],
+            "horizon_total": len(horizons),
             "recent_changes": AuditEntry.objects.select_related("content_type")[:10],
         }
     if context["can_evaluate"]:
