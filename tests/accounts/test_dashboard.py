@@ -65,3 +65,11 @@ def test_dashboard_lists_the_ten_nearest_horizons_and_links_to_the_rest(client, 
     assert response.context["horizon_total"] == 12
     assert "12 clusters reach the limit within 24 months." in response.content.decode()
     assert 'href="/funding/"' in response.content.decode()
+
+
+def test_support_starting_on_29_february_ends_on_the_last_day_of_february(db):
+    leap = Cluster.objects.create(
+        name="Leap", slug="leap", kind="spearhead", support_start=dt.date(2016, 2, 29)
+    )
+    horizons = support_horizons(Cluster.objects.filter(pk=leap.pk), dt.date(2025, 6, 1))
+    assert [h.ends for h in horizons] == [dt.date(2026, 2, 28)]

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from clusterpact.rules import sme
+from clusterpact.rules.state_aid import operating_aid_end
 
 from .models import (
     SME_CLASSES,
@@ -238,10 +239,6 @@ def composition(cluster: Cluster, day: dt.date | None = None) -> Composition:
     )
 
 
-# Operating aid to a cluster organisation is limited to ten years (GBER art. 27(7)).
-OPERATING_AID_YEARS = 10
-
-
 @dataclass(frozen=True)
 class SupportHorizon:
     cluster: Cluster
@@ -256,16 +253,15 @@ def support_horizons(
 ) -> list[SupportHorizon]:
     """Active clusters whose ten years of public support end within ``within_months`` of ``day``.
 
-    Counted from the start of public support recorded in the registry; the
-    funding issue refines this with the first operating grant.
+    Counted from the start of public support recorded in the registry, with the
+    length of the rule set in force then; the funding pages count from the first
+    operating grant instead.
     """
     horizons = []
     for cluster in clusters.filter(status="active", support_start__isnull=False).order_by(
         "support_start"
     ):
-        start = cluster.support_start
-        ends = start.replace(year=start.year + OPERATING_AID_YEARS) - dt.timedelta(days=1)
-        horizon = SupportHorizon(cluster, ends)
+        horizon = SupportHorizon(cluster, operating_aid_end(cluster.support_start, scheme=None))
         if horizon.months_left(day) <= within_months:
             horizons.append(horizon)
     return horizons

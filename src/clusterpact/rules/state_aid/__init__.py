@@ -5,7 +5,7 @@ Plain Python, no Django. Build an :class:`AidHistory` per cluster, then
 picture with planned grants. See ``docs/state-aid.md``.
 """
 
-from .checks import CHECKS, check_all, operating_horizon, worst
+from .checks import CHECKS, check_all, operating_aid_end, operating_horizon, worst
 from .model import (
     AidHistory,
     Cluster,
@@ -51,6 +51,7 @@ __all__ = [
     "YearRow",
     "check_all",
     "extend_operating",
+    "operating_aid_end",
     "operating_horizon",
     "project_only_from",
     "ruleset_for",

@@ -151,9 +151,20 @@ def operating_horizon(
     if not operating:
         return None
     start = operating[0].grant_date
-    ruleset = _ruleset(operating[0], scheme)
-    years = ruleset.eu.operating_aid_max_years.value if ruleset else 10
-    return start, add_years(start, years) - timedelta(days=1)
+    return start, operating_aid_end(start, scheme)
+
+
+def operating_aid_end(start: date, scheme: str | None = DEFAULT_SCHEME) -> date:
+    """The last day operating aid may be granted when it began on ``start`` (art. 27(7)).
+
+    The length comes from the rule set in force on ``start``; before the first
+    configured regime the GBER's ten years apply.
+    """
+    try:
+        years = ruleset_for(start, scheme).eu.operating_aid_max_years.value
+    except NoRulesetError:
+        years = 10
+    return add_years(start, years) - timedelta(days=1)
 
 
 def check_operating_duration(
