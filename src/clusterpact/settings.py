@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "clusterpact.evaluation",
     "clusterpact.pacts",
     "clusterpact.funding",
+    "clusterpact.calls",
+    "clusterpact.landscape",
+    "clusterpact.scenarios",
 ]
 
 MIDDLEWARE = [

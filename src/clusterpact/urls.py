@@ -15,5 +15,8 @@ urlpatterns = [
     path("evaluation/", include("clusterpact.evaluation.urls")),
     path("pacts/", include("clusterpact.pacts.urls")),
     path("funding/", include("clusterpact.funding.urls")),
+    path("calls/", include("clusterpact.calls.urls")),
+    path("landscape/", include("clusterpact.landscape.urls")),
+    path("scenarios/", include("clusterpact.scenarios.urls")),
     path("admin/", admin.site.urls),
 ]

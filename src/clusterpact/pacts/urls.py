@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import urls_reports, urls_scorecards, views
 
+# Each feature keeps its routes in its own module, in one namespace; they come first so that
+# the catch-all transition route below cannot swallow them.
 app_name = "pacts"
 
 urlpatterns = [
+    *urls_reports.urlpatterns,
+    *urls_scorecards.urlpatterns,
     path("", views.pact_list, name="pact-list"),
     path("new/", views.pact_create, name="pact-create"),
     path("catalogue/", views.kpi_list, name="kpi-list"),
