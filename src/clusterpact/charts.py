@@ -258,3 +258,113 @@ def paired_column_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series of a line chart: a value per label, None for a gap; dashed for plans (targets)."""
+
+    name: str
+    values: Sequence[float | None]
+    dashed: bool = False
+
+
+def line_chart(
+    title: str,
+    labels: Sequence[str],
+    lines: Sequence[Line],
+    *,
+    y_label: str = "",
+    description: str = "",
+    marker_after: int | None = None,
+    marker_label: str = "",
+    width: int = 480,
+    height: int = 220,
+) -> SafeString:
+    """Values over an ordered axis (years), one line per series, with a legend and round y ticks.
+
+    A missing value breaks the line; a lone value between gaps is still drawn as a point.
+    Dashed series (targets) are told apart by the dash and the legend, not by colour alone.
+    An optional dashed vertical marker after label index ``marker_after`` separates, e.g.,
+    two successive pacts.
+    """
+    left, right, top, bottom, legend = 56, 12, 26, 26, 18
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">'
+        f"<title>{escape(title)}</title>"
+    ]
+    if description:
+        parts.append(f"<desc>{escape(description)}</desc>")
+    present = [v for line in lines for v in line.values if v is not None and v == v]
+    if not labels or not present:
+        parts.append(f'<text x="10" y="20" font-size="12" fill="#555">{escape("—")}</text></svg>')
+        return mark_safe("".join(parts))
+    ticks = _ticks(min(min(present), 0.0), max(max(present), 0.0))
+    y_min, y_max = ticks[0], ticks[-1]
+    slot = plot_w / len(labels)
+
+    def sx(index: int) -> float:
+        return left + slot * (index + 0.5)
+
+    def sy(value: float) -> float:
+        return top + (y_max - value) / ((y_max - y_min) or 1) * plot_h
+
+    for index, line in enumerate(lines):
+        x = left + index * 150
+        colour = PALETTE[index % len(PALETTE)]
+        dash = ' stroke-dasharray="5 3"' if line.dashed else ""
+        parts.append(
+            f'<line x1="{x}" x2="{x + 18}" y1="{legend - 7}" y2="{legend - 7}" stroke="{colour}" '
+            f'stroke-width="2"{dash}/>'
+            f'<text x="{x + 22}" y="{legend - 3}" font-size="11" fill="#1b1b1b">{escape(line.name)}</text>'
+        )
+    for tick in ticks:
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{sy(tick):.1f}" y2="{sy(tick):.1f}" '
+            f'stroke="#e3e6ea" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{sy(tick) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#1b1b1b">{tick:g}</text>'
+        )
+    for index, label in enumerate(labels):
+        parts.append(
+            f'<text x="{sx(index):.1f}" y="{height - 8}" text-anchor="middle" font-size="11" '
+            f'fill="#1b1b1b">{escape(label)}</text>'
+        )
+    if marker_after is not None and 0 <= marker_after < len(labels) - 1:
+        x = left + slot * (marker_after + 1)
+        parts.append(
+            f'<line class="marker" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" '
+            f'stroke="#555" stroke-width="1" stroke-dasharray="4 3"/>'
+            f'<text x="{x + 4:.1f}" y="{top + 10}" font-size="10" fill="#555">{escape(marker_label)}</text>'
+        )
+    for index, line in enumerate(lines):
+        colour = PALETTE[index % len(PALETTE)]
+        dash = ' stroke-dasharray="5 3"' if line.dashed else ""
+        run: list[str] = []
+        segments = []
+        for position, value in enumerate(line.values[: len(labels)]):
+            if value is None or value != value:
+                segments.append(run)
+                run = []
+                continue
+            run.append(f"{sx(position):.1f},{sy(value):.1f}")
+            parts.append(
+                f'<circle cx="{sx(position):.1f}" cy="{sy(value):.1f}" r="{2.5 if line.dashed else 3.5}" '
+                f'fill="{colour}"><title>{escape(f"{line.name}, {labels[position]}: {value:g}")}</title></circle>'
+            )
+        segments.append(run)
+        for segment in segments:
+            if len(segment) > 1:
+                parts.append(
+                    f'<polyline points="{" ".join(segment)}" fill="none" stroke="{colour}" '
+                    f'stroke-width="2"{dash}/>'
+                )
+    if y_label:
+        parts.append(
+            f'<text x="12" y="{top + plot_h / 2:.1f}" text-anchor="middle" font-size="11" fill="#1b1b1b" '
+            f'transform="rotate(-90 12 {top + plot_h / 2:.1f})">{escape(y_label)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
