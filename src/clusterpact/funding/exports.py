@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 
-def compliance_xlsx(cluster, picture, rows: list[dict]) -> bytes:
+def compliance_xlsx(cluster, picture, rows: list[dict], status_label: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Compliance")[:31]
     sheet.append([_("Cluster"), cluster.name])
-    sheet.append([_("Overall status"), picture.status.value])
+    sheet.append([_("Overall status"), status_label])
     sheet.append([])
     sheet.append(
         [

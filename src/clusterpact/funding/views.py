@@ -19,6 +19,7 @@ from clusterpact.charts import paired_column_chart
 
 from . import domain, exports
 from .forms import GrantForm, GrantYearFormSet, WhatIfForm, year_initial
+from .messages import verdict_message
 from .models import Grant
 from .permissions import (
     can_read_funding,
@@ -72,7 +73,7 @@ def panel_rows(verdicts) -> list[dict]:
             "label": str(CHECK_LABELS.get(v.check, v.check)),
             "status": v.status.value,
             "status_label": str(STATUS_LABELS[v.status.value]),
-            "message": v.message,
+            "message": verdict_message(v),
             "figures": [(k.replace("_", " "), format_figure(x)) for k, x in v.figures.items()],
             "legal_basis": v.legal_basis,
             "ruleset": v.ruleset,
@@ -152,7 +153,7 @@ def cluster_funding(request, slug):
         "form": form,
         "what_if": what_if,
         "failures": [
-            (str(CHECK_LABELS.get(f.check, f.check)), f)
+            (str(CHECK_LABELS.get(f.check, f.check)), f, verdict_message(f))
             for f in (what_if.failures if what_if else ())
         ],
         "grants": grants,
@@ -216,7 +217,9 @@ def compliance_export(request, slug, fmt):
     rows = panel_rows(picture.verdicts)
     name = f"compliance-{cluster.slug}-{today.isoformat()}"
     if fmt == "xlsx":
-        content = exports.compliance_xlsx(cluster, picture, rows)
+        content = exports.compliance_xlsx(
+            cluster, picture, rows, str(STATUS_LABELS[picture.status.value])
+        )
         response = HttpResponse(
             content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

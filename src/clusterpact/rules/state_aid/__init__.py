@@ -6,6 +6,7 @@ picture with planned grants. See ``docs/state-aid.md``.
 """
 
 from .checks import CHECKS, check_all, operating_aid_end, operating_horizon, worst
+from .messages import MESSAGES
 from .model import (
     AidHistory,
     Cluster,
@@ -32,6 +33,7 @@ from .whatif import (
 __all__ = [
     "CHECKS",
     "EU_REGIMES",
+    "MESSAGES",
     "NATIONAL_SCHEMES",
     "AidHistory",
     "Cluster",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .messages import percent, render
 from .model import (
     ART_27_KINDS,
     ELIGIBLE_CATEGORIES,
@@ -27,6 +28,8 @@ from .model import (
 from .rulesets import (
     DEFAULT_HORIZON_WARNING_MONTHS,
     DEFAULT_SCHEME,
+    EU_REGIMES,
+    NATIONAL_SCHEMES,
     NoRulesetError,
     Ruleset,
     ruleset_for,
@@ -52,12 +55,28 @@ def _art27(history: AidHistory, scheme: str | None) -> list[tuple[Grant, Ruleset
     return pairs
 
 
-def _pct(share: Decimal) -> str:
-    return f"{(share * 100).quantize(Decimal('0.01'))} %"
-
-
-def _eur(amount: Decimal) -> str:
-    return f"EUR {amount:,.2f}"
+def _verdict(
+    check: str,
+    status: Status,
+    code: str,
+    params: dict,
+    figures: dict,
+    legal_basis: str,
+    ruleset: str,
+    grant_id: str | None = None,
+) -> Verdict:
+    """A verdict whose English ``message`` is the sentence of ``code`` (see :mod:`.messages`)."""
+    return Verdict(
+        check=check,
+        status=status,
+        message=render(code, params),
+        figures=figures,
+        legal_basis=legal_basis,
+        ruleset=ruleset,
+        grant_id=grant_id,
+        code=code,
+        params=params,
+    )
 
 
 def add_years(day: date, years: int) -> date:
@@ -94,16 +113,28 @@ def check_regime(
             continue
         try:
             ruleset_for(grant.grant_date, scheme)
-        except NoRulesetError as error:
+        except NoRulesetError:
+            day = grant.grant_date
+            params: dict = {"grant": grant.id, "grant_date": day}
+            if scheme is not None and scheme not in NATIONAL_SCHEMES:
+                code = "regime.unknown_scheme"
+                params["scheme"] = scheme
+            elif day > EU_REGIMES[-1].valid_until:
+                code = "regime.after_last"
+                params |= {"regime": EU_REGIMES[-1].name, "last_day": EU_REGIMES[-1].valid_until}
+            else:
+                code = "regime.before_first"
+                params |= {"regime": EU_REGIMES[0].name, "first_day": EU_REGIMES[0].valid_from}
             verdicts.append(
-                Verdict(
-                    check="regime",
-                    status=Status.BREACH,
-                    message=f"Grant {grant.id}: {error}",
-                    figures={"grant_date": grant.grant_date},
-                    legal_basis="GBER art. 59",
-                    ruleset="none",
-                    grant_id=grant.id,
+                _verdict(
+                    "regime",
+                    Status.BREACH,
+                    code,
+                    params,
+                    {"grant_date": day},
+                    "GBER art. 59",
+                    "none",
+                    grant.id,
                 )
             )
     return tuple(verdicts)
@@ -118,21 +149,23 @@ def check_recipient(
     for grant, ruleset in _art27(history, scheme):
         allowed = ruleset.eu.eligible_recipients.value
         ok = grant.recipient.kind in allowed
-        who = f"Grant {grant.id} goes to {grant.recipient.name} ({grant.recipient.kind.value})"
-        if ok:
-            message = f"{who}, an eligible recipient."
-        else:
-            kinds = ", ".join(sorted(k.value for k in allowed))
-            message = f"{who}, which this rule set does not allow: only {kinds}."
+        params = {
+            "grant": grant.id,
+            "recipient": grant.recipient.name,
+            "recipient_kind": grant.recipient.kind.value,
+        }
+        if not ok:
+            params["allowed"] = tuple(sorted(k.value for k in allowed))
         verdicts.append(
-            Verdict(
-                check="recipient",
-                status=Status.OK if ok else Status.BREACH,
-                message=message,
-                figures={"recipient_kind": grant.recipient.kind.value},
-                legal_basis="GBER art. 27(2)",
-                ruleset=ruleset.name,
-                grant_id=grant.id,
+            _verdict(
+                "recipient",
+                Status.OK if ok else Status.BREACH,
+                "recipient.ok" if ok else "recipient.not_allowed",
+                params,
+                {"recipient_kind": grant.recipient.kind.value},
+                "GBER art. 27(2)",
+                ruleset.name,
+                grant.id,
             )
         )
     return tuple(verdicts)
@@ -195,6 +228,7 @@ def check_operating_duration(
         else DEFAULT_HORIZON_WARNING_MONTHS
     )
     as_of = as_of or history.grants[-1].grant_date
+    years = ruleset.eu.operating_aid_max_years.value if ruleset else 10
     figures = {
         "first_operating_grant": start,
         "last_day": last_day,
@@ -202,27 +236,20 @@ def check_operating_duration(
         "days_left": max((last_day - as_of).days, 0),
         "late_grants": tuple(g.id for g in late),
     }
+    params: dict = {"years": years, "last_day": last_day}
     if late:
-        status = Status.BREACH
-        message = (
-            f"Operating aid ends on {last_day.isoformat()} (10 years from the first operating grant "
-            f"of {start.isoformat()}); grant(s) {', '.join(g.id for g in late)} fall after it."
-        )
+        status, code = Status.BREACH, "operating_aid_duration.late"
+        params |= {"start": start, "grants": tuple(g.id for g in late)}
     elif as_of > last_day:
-        status = Status.OK
-        message = (
-            f"The 10-year operating-aid period ended on {last_day.isoformat()}; no aid after it."
-        )
+        status, code = Status.OK, "operating_aid_duration.ended"
     elif as_of >= add_months(last_day, -months):
-        status = Status.WARNING
-        message = (
-            f"The 10-year operating-aid period ends on {last_day.isoformat()}, within {months} months: "
-            "plan the exit, a notification, or project-only funding."
-        )
+        status, code = Status.WARNING, "operating_aid_duration.ending"
+        params["months"] = months
     else:
-        status = Status.OK
-        message = f"Operating aid within 10 years: the period runs until {last_day.isoformat()}."
-    return (Verdict("operating_aid_duration", status, message, figures, "GBER art. 27(7)", name),)
+        status, code = Status.OK, "operating_aid_duration.ok"
+    return (
+        _verdict("operating_aid_duration", status, code, params, figures, "GBER art. 27(7)", name),
+    )
 
 
 def check_operating_intensity(
@@ -248,20 +275,21 @@ def check_operating_intensity(
         "intensity": (aid / costs) if costs else None,
         "room": allowed - aid,
     }
+    params = {"aid": aid, "max_pct": percent(limit), "costs": costs}
     if aid <= allowed:
-        status, message = (
-            Status.OK,
-            f"Operating aid {_eur(aid)} is within {_pct(limit)} of eligible costs {_eur(costs)}.",
-        )
+        status, code = Status.OK, "operating_aid_intensity.ok"
     else:
-        status, message = (
-            Status.BREACH,
-            f"Operating aid {_eur(aid)} exceeds {_pct(limit)} of eligible costs {_eur(costs)} "
-            f"by {_eur(aid - allowed)}.",
-        )
+        status, code = Status.BREACH, "operating_aid_intensity.exceeded"
+        params["excess"] = aid - allowed
     return (
-        Verdict(
-            "operating_aid_intensity", status, message, figures, "GBER art. 27(9)", ruleset.name
+        _verdict(
+            "operating_aid_intensity",
+            status,
+            code,
+            params,
+            figures,
+            "GBER art. 27(9)",
+            ruleset.name,
         ),
     )
 
@@ -286,14 +314,21 @@ def check_investment_intensity(
             "max_intensity": limit,
             "intensity": (aid / costs) if costs else None,
         }
-        message = f"Investment grant {grant.id}: {_eur(aid)} on eligible costs {_eur(costs)} " + (
-            f"is within {_pct(limit)}." if ok else f"exceeds {_pct(limit)} ({region.value})."
-        )
+        params = {
+            "grant": grant.id,
+            "aid": aid,
+            "costs": costs,
+            "max_pct": percent(limit),
+            "region": region.value,
+        }
+        if not ok:
+            params["excess"] = aid - costs * limit
         verdicts.append(
-            Verdict(
+            _verdict(
                 "investment_aid_intensity",
                 Status.OK if ok else Status.BREACH,
-                message,
+                "investment_aid_intensity.ok" if ok else "investment_aid_intensity.exceeded",
+                params,
                 figures,
                 "GBER art. 27(6)",
                 ruleset.name,
@@ -320,16 +355,15 @@ def check_cost_categories(
         }
         left_out = grant.total_ineligible_costs
         ok = not bad
+        params: dict = {"grant": grant.id, "paragraph": paragraph}
+        if not ok:
+            params |= {"amount": left_out, "categories": tuple(sorted(bad))}
         verdicts.append(
-            Verdict(
+            _verdict(
                 "cost_categories",
                 Status.OK if ok else Status.WARNING,
-                (
-                    f"Grant {grant.id}: all declared costs are eligible under art. {paragraph}."
-                    if ok
-                    else f"Grant {grant.id}: {_eur(left_out)} in {', '.join(sorted(bad))} is not "
-                    f"eligible under art. {paragraph} and is left out of the intensity base."
-                ),
+                "cost_categories.ok" if ok else "cost_categories.ineligible",
+                params,
                 {"ineligible_costs": left_out, "ineligible_categories": tuple(sorted(bad))},
                 f"GBER art. {paragraph}",
                 ruleset.name,
@@ -363,11 +397,16 @@ def check_notification_threshold(
         grant, ruleset, total = worst
         limit = ruleset.eu.notification_threshold.value
         return (
-            Verdict(
+            _verdict(
                 "notification_threshold",
                 Status.BREACH,
-                f"With grant {grant.id} of {grant.grant_date.isoformat()} the aid to the cluster reaches "
-                f"{_eur(total)}, above the {_eur(limit)} notification threshold: the aid needs notification.",
+                "notification_threshold.exceeded",
+                {
+                    "grant": grant.id,
+                    "grant_date": grant.grant_date,
+                    "total": total,
+                    "threshold": limit,
+                },
                 {"cumulative_aid": total, "threshold": limit, "total_aid": cumulative},
                 "GBER art. 4(1)(l)",
                 ruleset.name,
@@ -375,10 +414,11 @@ def check_notification_threshold(
             ),
         )
     return (
-        Verdict(
+        _verdict(
             "notification_threshold",
             Status.OK,
-            f"Aid to the cluster {_eur(cumulative)} stays within the {_eur(threshold)} notification threshold.",
+            "notification_threshold.ok",
+            {"total": cumulative, "threshold": threshold},
             {"cumulative_aid": cumulative, "threshold": threshold, "room": threshold - cumulative},
             "GBER art. 4(1)(l)",
             last_ruleset.name,
@@ -396,27 +436,19 @@ def check_publication(
         threshold = ruleset.eu.publication_threshold.value
         needed = grant.total_aid > threshold
         if not needed:
-            status, message = (
-                Status.OK,
-                f"Grant {grant.id} is at or below {_eur(threshold)}: no publication needed.",
-            )
+            status, code = Status.OK, "publication.not_needed"
         elif grant.published:
-            status, message = Status.OK, f"Grant {grant.id} above {_eur(threshold)} is published."
+            status, code = Status.OK, "publication.published"
         elif grant.published is None:
-            status, message = (
-                Status.WARNING,
-                f"Grant {grant.id} above {_eur(threshold)} must be published; not recorded as published.",
-            )
+            status, code = Status.WARNING, "publication.unknown"
         else:
-            status, message = (
-                Status.BREACH,
-                f"Grant {grant.id} above {_eur(threshold)} is not published.",
-            )
+            status, code = Status.BREACH, "publication.unpublished"
         verdicts.append(
-            Verdict(
+            _verdict(
                 "publication",
                 status,
-                message,
+                code,
+                {"grant": grant.id, "threshold": threshold},
                 {"aid": grant.total_aid, "threshold": threshold, "publication_required": needed},
                 "GBER art. 9(1)(c)",
                 ruleset.name,
@@ -482,26 +514,29 @@ def check_yearly_ceiling(
         ceiling = national.yearly_ceiling.value.get(history.cluster.cluster_type)
         share = national.basic_funding_max_share.value
         year_costs = costs.get(year, ZERO)
-        problems = []
+        over_share = amount > year_costs * share
+        params: dict = {"year": year, "amount": amount}
         if ceiling is None:
-            problems.append(
-                f"no yearly ceiling is configured for {history.cluster.cluster_type.value}"
-            )
+            code = "yearly_ceiling.no_ceiling"
+            params["cluster_type"] = history.cluster.cluster_type.value
         elif amount > ceiling:
-            problems.append(
-                f"exceeds the yearly ceiling of {_eur(ceiling)} by {_eur(amount - ceiling)}"
-            )
-        if amount > year_costs * share:
-            problems.append(
-                f"exceeds {_pct(share)} of the year's eligible running costs {_eur(year_costs)}"
-            )
+            code = "yearly_ceiling.over_ceiling"
+            params |= {"ceiling": ceiling, "excess": amount - ceiling}
+        else:
+            code = "yearly_ceiling.ok"
+        if over_share:
+            code = {
+                "yearly_ceiling.ok": "yearly_ceiling.over_share",
+                "yearly_ceiling.over_ceiling": "yearly_ceiling.over_ceiling_and_share",
+                "yearly_ceiling.no_ceiling": "yearly_ceiling.no_ceiling_and_over_share",
+            }[code]
+            params |= {"max_pct": percent(share), "costs": year_costs}
         verdicts.append(
-            Verdict(
+            _verdict(
                 "yearly_ceiling",
-                Status.BREACH if problems else Status.OK,
-                f"{year}: basic funding {_eur(amount)} "
-                + ("; ".join(problems) if problems else "is within the ceiling and the cost share")
-                + ".",
+                Status.OK if code == "yearly_ceiling.ok" else Status.BREACH,
+                code,
+                params,
                 {
                     "year": year,
                     "basic_funding": amount,
@@ -526,14 +561,15 @@ def check_private_cofinancing(
         ratio = ruleset.national.min_private_to_public_ratio.value
         private = history.private_cofinancing.get(year, ZERO)
         ok = private >= amount * ratio
+        params = {"year": year, "private": private, "public": amount}
+        if not ok:
+            params["shortfall"] = amount * ratio - private
         verdicts.append(
-            Verdict(
+            _verdict(
                 "private_cofinancing",
                 Status.OK if ok else Status.BREACH,
-                f"{year}: private cofinancing {_eur(private)} "
-                + ("covers" if ok else "falls short of")
-                + f" the public basic funding {_eur(amount)}"
-                + ("." if ok else f" by {_eur(amount * ratio - private)}."),
+                "private_cofinancing.ok" if ok else "private_cofinancing.short",
+                params,
                 {"year": year, "private": private, "public_basic": amount, "min_ratio": ratio},
                 ruleset.national.min_private_to_public_ratio.source,
                 ruleset.name,

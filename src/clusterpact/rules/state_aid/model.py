@@ -230,6 +230,11 @@ class Verdict:
         legal_basis: the provision applied, e.g. ``"GBER art. 27(7)"``.
         ruleset: the name of the rule set whose parameters were applied.
         grant_id: the grant the verdict is about, if it is about one grant.
+        code: the stable key of the sentence in :data:`.messages.MESSAGES`, e.g.
+            ``"operating_aid_intensity.exceeded"``; a translated page renders it instead of
+            ``message``.
+        params: the values of the sentence's placeholders (money in euro and percentages as
+            ``Decimal``, dates, strings, tuples); ``message`` is the English rendering.
     """
 
     check: str
@@ -239,3 +244,5 @@ class Verdict:
     legal_basis: str
     ruleset: str
     grant_id: str | None = None
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)

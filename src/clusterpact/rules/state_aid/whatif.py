@@ -10,7 +10,7 @@ nothing is changed in place.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -56,6 +56,8 @@ class Failure:
     first_year: int
     legal_basis: str
     message: str
+    code: str = ""
+    params: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ def what_if(
             )
         )
     failures = tuple(
-        Failure(check, first_year, v.legal_basis, v.message)
+        Failure(check, first_year, v.legal_basis, v.message, v.code, v.params)
         for check, (first_year, v) in sorted(first_fail.items(), key=lambda kv: (kv[1][0], kv[0]))
     )
     return WhatIf(tuple(rows), failures, verdicts)
