@@ -1,8 +1,10 @@
 import pytest
+from django.utils import translation
 
 from clusterpact.evaluation import domain
+from clusterpact.evaluation.messages import panel_problem
 from clusterpact.evaluation.models import Dataset
-from clusterpact.evaluation.panels import PanelError
+from clusterpact.evaluation.panels import PanelError, PanelProblem
 
 from .conftest import ROLES
 
@@ -21,9 +23,11 @@ def _upload(text: str, roles=ROLES, filename="panel.csv"):
 
 
 def _problems(text: str, roles=ROLES) -> list[str]:
+    """The problems as the uploader reads them (in English)."""
     with pytest.raises(PanelError) as caught:
         _upload(text, roles)
-    return caught.value.problems
+    with translation.override("en"):
+        return [panel_problem(problem) for problem in caught.value.problems]
 
 
 @pytest.mark.django_db
@@ -74,7 +78,7 @@ def test_bad_enterprise_numbers_are_counted_with_examples_and_reasons():
 def test_non_numeric_value_column_is_reported_with_rows():
     text = GOOD + "0403170701,2019,n/a,3,3,3\n"
     assert _problems(text) == [
-        "Column 'value_added' (value_added) must be numeric; 1 rows are not, e.g. row 5: 'n/a'."
+        "Column 'value_added' (value_added) must be numeric; 1 row is not (row 5: 'n/a')."
     ]
 
 
@@ -107,3 +111,21 @@ def test_several_problems_are_reported_together_and_nothing_is_stored(tmp_path):
 def test_unsupported_file_type_is_refused():
     with pytest.raises(PanelError, match="Upload a .csv or .parquet file"):
         _upload(GOOD, filename="panel.xlsx")
+
+
+def test_every_problem_code_has_a_sentence_in_the_readers_language():
+    for code in PanelProblem.ENGLISH:
+        problem = PanelProblem(
+            code,
+            {
+                "error": "x",
+                "column": "c",
+                "role": "r",
+                "columns": "a, b",
+                "count": 2,
+                "low": 1,
+                "high": 2,
+            },
+        )
+        with translation.override("en"):
+            assert panel_problem(problem)

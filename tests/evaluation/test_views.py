@@ -128,7 +128,7 @@ def test_upload_problems_are_shown_and_nothing_is_stored(client, evaluator):
     }
     response = client.post(reverse("evaluation:dataset-upload"), data)
     assert response.status_code == 400
-    assert "wrong check number" in response.content.decode()
+    assert "verkeerd controlegetal: 89 in plaats van 49" in response.content.decode()
     assert not Dataset.objects.filter(name="Broken").exists()
 
 

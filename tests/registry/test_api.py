@@ -300,7 +300,7 @@ def test_wrong_check_digit_is_400_naming_the_field(as_role, officer):
     assert response.status_code == 400
     errors = response.json()
     assert list(errors) == ["enterprise_number"]
-    assert "check number" in errors["enterprise_number"][0]
+    assert "verkeerd controlegetal" in errors["enterprise_number"][0]
     assert not Organisation.objects.filter(name="New Firm").exists()
 
 

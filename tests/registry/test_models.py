@@ -26,7 +26,7 @@ def test_clean_rejects_a_wrong_check_digit_on_the_field():
     )
     with pytest.raises(ValidationError) as error:
         org.full_clean()
-    assert "wrong check number" in str(error.value.message_dict["enterprise_number"])
+    assert "verkeerd controlegetal" in str(error.value.message_dict["enterprise_number"])
 
 
 def test_foreign_organisations_use_their_own_identifier():

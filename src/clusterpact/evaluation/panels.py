@@ -18,11 +18,64 @@ EXAMPLES = 5
 YEAR_RANGE = (1900, 2100)
 
 
-class PanelError(ValueError):
-    """The panel cannot be used; ``problems`` lists every reason, each a full sentence."""
+@dataclass(frozen=True)
+class Example:
+    """One offending row (numbered from 1 after the header) and what is wrong in it."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    row: int
+    value: str
+    reason: Exception | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class PanelProblem:
+    """One reason a panel cannot be used: a stable ``code``, its figures, and examples.
+
+    ``str()`` gives the English sentence; pages render the code in the reader's language
+    (``clusterpact.evaluation.messages``), so this module stays free of Django.
+    """
+
+    code: str
+    params: dict = field(default_factory=dict)
+    examples: tuple[Example, ...] = ()
+
+    ENGLISH = {
+        "unreadable": "The file could not be read: {error}.",
+        "file_type": "Upload a .csv or .parquet file.",
+        "missing_column": "Column {column!r} ({role}) is not in the file; the file has: {columns}.",
+        "no_rows": "The file has no rows.",
+        "column_twice": "Each role needs its own column; one column was chosen twice.",
+        "enterprise_numbers": (
+            "{count} rows have an invalid Belgian enterprise number in column {column!r}, "
+            "e.g. {examples}."
+        ),
+        "not_numeric": "Column {column!r} ({role}) must be numeric; {count} rows are not, e.g. {examples}.",
+        "years": (
+            "Column {column!r} (year) must hold whole years between {low} and {high}; "
+            "{count} rows do not, e.g. {examples}."
+        ),
+        "duplicate_firm_years": (
+            "{count} rows repeat a firm-year (enterprise number and year must identify a row), "
+            "e.g. {examples}."
+        ),
+    }
+
+    def __str__(self) -> str:
+        examples = "; ".join(
+            f"{e.value} in {e.year}"
+            if e.year is not None
+            else f"row {e.row}: {e.reason if e.reason is not None else repr(e.value)}"
+            for e in self.examples
+        )
+        return self.ENGLISH[self.code].format(**self.params, examples=examples)
+
+
+class PanelError(ValueError):
+    """The panel cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[PanelProblem]) -> None:
+        super().__init__("; ".join(map(str, problems)))
         self.problems = problems
 
 
@@ -54,8 +107,8 @@ def read_table(content: bytes, filename: str, key_column: str) -> pl.DataFrame:
                 encoding="utf8-lossy",
             )
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
-        raise PanelError([f"The file could not be read: {error}"]) from error
-    raise PanelError(["Upload a .csv or .parquet file."])
+        raise PanelError([PanelProblem("unreadable", {"error": error})]) from error
+    raise PanelError([PanelProblem("file_type")])
 
 
 def normalised_numbers(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -80,15 +133,15 @@ def normalised_numbers(column: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return ten, valid
 
 
-def _row_examples(frame: pl.DataFrame, mask: pl.Expr, column: str) -> list[str]:
-    """'row N: value' for the first rows matching ``mask`` (rows counted from 1 after the header)."""
+def _row_examples(frame: pl.DataFrame, mask: pl.Expr, column: str) -> tuple[Example, ...]:
+    """The first rows matching ``mask`` (rows counted from 1 after the header)."""
     rows = (
         frame.with_row_index("_row", offset=2)
         .filter(mask)
         .select("_row", pl.col(column).cast(pl.String))
         .head(EXAMPLES)
     )
-    return [f"row {r}: {v!r}" for r, v in rows.iter_rows()]
+    return tuple(Example(row, value) for row, value in rows.iter_rows())
 
 
 def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
@@ -99,22 +152,21 @@ def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
     columns, duplicate firm-years.
     """
     roles = {role: column.strip() for role, column in roles.items() if column and column.strip()}
-    problems: list[str] = []
+    problems: list[PanelProblem] = []
     missing = [
-        f"{column!r} ({role})" for role, column in roles.items() if column not in frame.columns
+        PanelProblem(
+            "missing_column", {"column": column, "role": role, "columns": ", ".join(frame.columns)}
+        )
+        for role, column in roles.items()
+        if column not in frame.columns
     ]
     if missing:
-        raise PanelError(
-            [
-                f"Column {m} is not in the file; the file has: {', '.join(frame.columns)}."
-                for m in missing
-            ]
-        )
+        raise PanelError(missing)
     if frame.height == 0:
-        raise PanelError(["The file has no rows."])
+        raise PanelError([PanelProblem("no_rows")])
     chosen = list(roles.values())
     if len(set(chosen)) != len(chosen):
-        raise PanelError(["Each role needs its own column; one column was chosen twice."])
+        raise PanelError([PanelProblem("column_twice")])
 
     key, year = roles["enterprise_number"], roles["year"]
     ten, valid = normalised_numbers(pl.col(key))
@@ -131,13 +183,14 @@ def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
         for row, value in examples.iter_rows():
             try:
                 enterprise_number.normalise(value or "")
-                reason = "invalid"
+                reason = None
             except enterprise_number.EnterpriseNumberError as error:
-                reason = str(error)
-            shown.append(f"row {row}: {reason}")
+                reason = error
+            shown.append(Example(row, value or "", reason))
         problems.append(
-            f"{n_bad} rows have an invalid Belgian enterprise number in column {key!r}, "
-            f"e.g. {'; '.join(shown)}."
+            PanelProblem(
+                "enterprise_numbers", {"count": n_bad, "column": key}, examples=tuple(shown)
+            )
         )
 
     numeric: dict[str, pl.Expr] = {}
@@ -168,8 +221,11 @@ def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
             numeric[column] = as_number
         elif label is not None:
             problems.append(
-                f"Column {column!r} ({label}) must be numeric; {n_text} rows are not, e.g. "
-                f"{'; '.join(_row_examples(frame, not_number, column))}."
+                PanelProblem(
+                    "not_numeric",
+                    {"column": column, "role": label, "count": n_text},
+                    examples=_row_examples(frame, not_number, column),
+                )
             )
         else:
             notes.append(f"column {column!r} is not numeric and was left out")
@@ -184,9 +240,11 @@ def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
     n_bad_year = frame.select(bad_year.sum()).item()
     if n_bad_year:
         problems.append(
-            f"Column {year!r} (year) must hold whole years between {YEAR_RANGE[0]} and "
-            f"{YEAR_RANGE[1]}; {n_bad_year} rows do not, e.g. "
-            f"{'; '.join(_row_examples(frame, bad_year, year))}."
+            PanelProblem(
+                "years",
+                {"column": year, "low": YEAR_RANGE[0], "high": YEAR_RANGE[1], "count": n_bad_year},
+                examples=_row_examples(frame, bad_year, year),
+            )
         )
 
     if not problems:
@@ -195,11 +253,8 @@ def check_panel(frame: pl.DataFrame, roles: dict[str, str]) -> CheckedPanel:
         n_dup = int(duplicated.sum())
         if n_dup:
             pairs = keyed.filter(duplicated).unique(maintain_order=True).head(EXAMPLES).iter_rows()
-            shown = [f"{enterprise_number.display(n)} in {y}" for n, y in pairs]
-            problems.append(
-                f"{n_dup} rows repeat a firm-year (enterprise number and year must identify a "
-                f"row), e.g. {'; '.join(shown)}."
-            )
+            shown = tuple(Example(0, enterprise_number.display(n), year=y) for n, y in pairs)
+            problems.append(PanelProblem("duplicate_firm_years", {"count": n_dup}, examples=shown))
     if problems:
         raise PanelError(problems)
 

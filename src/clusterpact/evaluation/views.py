@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from . import domain, exports, presenters
 from .forms import OUTCOME_LABELS, TFP_METHOD_LABELS, DatasetUploadForm, RunForm
+from .messages import panel_problem
 from .models import RunStatus
 from .panels import PanelError
 from .permissions import (
@@ -54,7 +55,9 @@ def dataset_upload(request):
             description=form.cleaned_data["description"],
         )
     except PanelError as error:
-        return _index(request, form, problems=error.problems, status=400)
+        return _index(
+            request, form, problems=[panel_problem(p) for p in error.problems], status=400
+        )
     messages.success(request, _("The firm panel was checked and stored."))
     return redirect(dataset)
 

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from clusterpact.accounts import audit
 from clusterpact.rules import enterprise_number, nace, sme
 
+from .messages import enterprise_number_error, nace_error
 from .models import (
     Cluster,
     HelixRole,
@@ -756,7 +757,7 @@ def _parse_member_row(
             except enterprise_number.EnterpriseNumberError as error:
                 cells.problem(
                     "enterprise_number",
-                    _("Not a valid enterprise number: %(reason)s.") % {"reason": error},
+                    enterprise_number_error(error),
                 )
     elif country:
         if number:
@@ -775,7 +776,7 @@ def _parse_member_row(
         try:
             nace_code = nace.normalise(nace_code)
         except nace.NaceError as error:
-            cells.problem("nace_code", _("Unknown NACE code: %(reason)s.") % {"reason": error})
+            cells.problem("nace_code", nace_error(error))
     nuts_code = cells.text("nuts_code").upper()
     if nuts_code and not _NUTS.match(nuts_code):
         cells.problem(

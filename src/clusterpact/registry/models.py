@@ -16,6 +16,8 @@ from clusterpact.accounts import audit
 from clusterpact.rules import enterprise_number, nace
 from clusterpact.rules.sme import YOUNG_FIRM_MAX_AGE
 
+from .messages import enterprise_number_error, nace_error
+
 
 class HelixRole(models.TextChoices):
     COMPANY = "company", _("Company")
@@ -69,14 +71,14 @@ def validate_enterprise_number(value: str) -> None:
     try:
         enterprise_number.normalise(value)
     except enterprise_number.EnterpriseNumberError as error:
-        raise ValidationError(str(error), code="enterprise_number") from error
+        raise ValidationError(enterprise_number_error(error), code="enterprise_number") from error
 
 
 def validate_nace(value: str) -> None:
     try:
         nace.lookup(value)
     except nace.NaceError as error:
-        raise ValidationError(str(error), code="nace") from error
+        raise ValidationError(nace_error(error), code="nace") from error
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -180,7 +182,7 @@ class Organisation(models.Model):
                 try:
                     self.enterprise_number = enterprise_number.normalise(self.enterprise_number)
                 except enterprise_number.EnterpriseNumberError as error:
-                    errors["enterprise_number"] = str(error)
+                    errors["enterprise_number"] = enterprise_number_error(error)
         if self.founding_year and self.founding_year > timezone.localdate().year:
             errors["founding_year"] = _("The founding year lies in the future.")
         if errors:

@@ -13,7 +13,27 @@ _SEPARATORS = re.compile(r"[\s.\-/]")
 
 
 class EnterpriseNumberError(ValueError):
-    """An enterprise number that cannot be valid, with the reason."""
+    """An enterprise number that cannot be valid: ``code`` names the reason, ``params`` its figures.
+
+    ``str(error)`` is the English sentence; pages render the code in the reader's language
+    (``clusterpact.registry.messages``), so the rule stays free of any translation machinery.
+    """
+
+    ENGLISH = {
+        "empty": "the enterprise number is empty",
+        "characters": (
+            "{value!r} is not a Belgian enterprise number: only digits, dots and a BE prefix "
+            "are allowed"
+        ),
+        "length": "{value!r} has {digits} digits; a Belgian enterprise number has 10",
+        "first_digit": "{value!r} must start with 0 or 1",
+        "check_number": "{value!r} has a wrong check number: {found} instead of {expected}",
+    }
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.ENGLISH[code].format(**params))
 
 
 def check_digits(first_eight: int) -> int:
@@ -26,24 +46,20 @@ def normalise(value: str) -> str:
     if raw.startswith("BE"):
         raw = raw[2:]
     if not raw:
-        raise EnterpriseNumberError("the enterprise number is empty")
+        raise EnterpriseNumberError("empty")
     if not raw.isdigit():
-        raise EnterpriseNumberError(
-            f"{value!r} is not a Belgian enterprise number: only digits, dots and a BE prefix are allowed"
-        )
+        raise EnterpriseNumberError("characters", value=value)
     if len(raw) == 9:
         # Numbers issued before 2003 are still written with nine digits; the leading 0 is implied.
         raw = "0" + raw
     if len(raw) != 10:
-        raise EnterpriseNumberError(
-            f"{value!r} has {len(raw)} digits; a Belgian enterprise number has 10"
-        )
+        raise EnterpriseNumberError("length", value=value, digits=len(raw))
     if raw[0] not in "01":
-        raise EnterpriseNumberError(f"{value!r} must start with 0 or 1")
+        raise EnterpriseNumberError("first_digit", value=value)
     expected = check_digits(int(raw[:8]))
     if int(raw[8:]) != expected:
         raise EnterpriseNumberError(
-            f"{value!r} has a wrong check number: {raw[8:]} instead of {expected:02d}"
+            "check_number", value=value, found=raw[8:], expected=f"{expected:02d}"
         )
     return raw
 

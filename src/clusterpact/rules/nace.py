@@ -15,7 +15,23 @@ from importlib.resources import files
 
 
 class NaceError(ValueError):
-    """A code that is not in the NACE Rev. 2 table."""
+    """A code that is not in the NACE Rev. 2.1 table: ``code`` names the reason, ``params`` its figures.
+
+    ``str(error)`` is the English sentence; pages render the code in the reader's language
+    (``clusterpact.registry.messages``).
+    """
+
+    ENGLISH = {
+        "required": "a NACE code is required",
+        "section": "{value!r} is not a NACE section (A to U)",
+        "format": "{value!r} is not a NACE code: expected 2 to 5 digits such as 62.10",
+        "unknown": "{value!r} is not in NACE Rev. 2.1 (NACE-BEL 2025)",
+    }
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.ENGLISH[code].format(**params))
 
 
 @dataclass(frozen=True)
@@ -60,18 +76,18 @@ def lookup(value: str) -> NaceCode:
     """Return the NACE entry for ``value`` or raise :class:`NaceError` saying why."""
     raw = str(value).strip().upper()
     if not raw:
-        raise NaceError("a NACE code is required")
+        raise NaceError("required")
     table = _table()
     if raw.isalpha():
         if raw in table:
             return table[raw]
-        raise NaceError(f"{value!r} is not a NACE section (A to U)")
+        raise NaceError("section", value=value)
     digits = raw.replace(".", "").replace(" ", "")
     if not digits.isdigit() or not 2 <= len(digits) <= 5:
-        raise NaceError(f"{value!r} is not a NACE code: expected 2 to 5 digits such as 62.10")
+        raise NaceError("format", value=value)
     code = _dotted(digits)
     if code not in table:
-        raise NaceError(f"{value!r} is not in NACE Rev. 2.1 (NACE-BEL 2025)")
+        raise NaceError("unknown", value=value)
     return table[code]
 
 
