@@ -134,6 +134,23 @@ DEFAULT_CATALOGUE: tuple[KpiSpec, ...] = (
         overarching=True,
         derived="fee_income",
     ),
+    KpiSpec(
+        "cofinancing-ratio",
+        "Cofinancieringsgraad",
+        "Cofinancing ratio",
+        "Private middelen (lidgelden en andere private bijdragen) per euro overheidssteun aan de "
+        "cluster, over de kalenderjaren van de periode.",
+        "Private funds (membership fees and other private contributions) per euro of public aid "
+        "to the cluster, over the calendar years of the period.",
+        "EUR/EUR",
+        "input",
+        "economic",
+        "decimal",
+        "mean",
+        "mean",
+        overarching=True,
+        derived="cofinancing_ratio",
+    ),
     # Overarching: the measures public reporting on the Flemish programme has used.
     KpiSpec(
         "collab-projects",

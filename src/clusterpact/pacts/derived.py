@@ -2,8 +2,8 @@
 
 A registry of functions ``(cluster, period) -> Decimal | None``; a catalogue
 KPI names one in its ``derived`` field. Member counts are taken on the last day
-of the period, fee income over the calendar years the period touches. The
-cofinancing ratio joins when funding is built (issue 5).
+of the period, fee income and funding over the calendar years the period
+touches, each year pro rata to the days the period covers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.db.models import Sum
+
+from clusterpact.funding import adapters as funding
+from clusterpact.funding.models import GrantYear
 from clusterpact.registry import domain as registry
 from clusterpact.registry.models import Cluster
 
@@ -88,20 +92,51 @@ def helix_diversity(cluster: Cluster, period: Period) -> Decimal | None:
     return index.quantize(Decimal("0.0001"))
 
 
+def _pro_rata(per_year: dict[int, Decimal], period: Period) -> Decimal:
+    """Yearly amounts, each weighted by the share of its calendar year the period covers."""
+    total = Decimal(0)
+    for year in range(period.start.year, period.end.year + 1):
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        covered = (min(last, period.end) - max(first, period.start)).days + 1
+        total += per_year.get(year, Decimal(0)) * covered / ((last - first).days + 1)
+    return total
+
+
+def _years(period: Period) -> list[int]:
+    return list(range(period.start.year, period.end.year + 1))
+
+
 @derived("fee_income")
 def fee_income(cluster: Cluster, period: Period) -> Decimal:
     """Fee income of the period: each calendar year's income pro rata to the days the period covers.
 
     A calendar-year period gets that year's income exactly; a half-year gets its share.
     """
-    years = list(range(period.start.year, period.end.year + 1))
-    income = registry.fee_income(cluster, years)
-    total = Decimal(0)
-    for year in years:
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        covered = (min(last, period.end) - max(first, period.start)).days + 1
-        total += income[year] * covered / ((last - first).days + 1)
-    return total.quantize(Decimal("0.01"))
+    income = registry.fee_income(cluster, _years(period))
+    return _pro_rata(income, period).quantize(Decimal("0.01"))
+
+
+@derived("cofinancing_ratio")
+def cofinancing_ratio(cluster: Cluster, period: Period) -> Decimal | None:
+    """Private over public funding of the period: euros of private money per euro of public aid.
+
+    Private is what the funding app counts as private cofinancing (fee income
+    plus declared private contributions); public is the yearly aid of every
+    grant to the cluster. Both are taken pro rata to the days of each calendar
+    year the period covers. None when the period has no public funding.
+    """
+    years = _years(period)
+    public_by_year = dict(
+        GrantYear.objects.filter(grant__cluster=cluster, year__in=years)
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .values_list("year", "total")
+    )
+    public = _pro_rata(public_by_year, period)
+    if not public:
+        return None
+    private = _pro_rata(funding.private_cofinancing(cluster, years), period)
+    return (private / public).quantize(Decimal("0.01"))
 
 
 def compute(name: str, cluster: Cluster, period: Period) -> Decimal | None:
