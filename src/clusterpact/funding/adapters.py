@@ -44,6 +44,8 @@ def to_grant(grant: Grant) -> sa.Grant:
         aid={y.year: y.amount for y in grant.years.all()},
         eligible_costs=dict(costs),
         published=_PUBLISHED[grant.publication_status],
+        # Blank: the investment lies in the cluster's region (the profile's region type).
+        region_type=grant.region_type or None,
     )
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from clusterpact.registry.models import Cluster, Organisation, OrganisationKind
 
 from .domain import SCENARIOS, YearInput
-from .models import CostCategory, Grant
+from .models import CostCategory, Grant, GrantKind
 
 
 class GrantForm(forms.ModelForm):
@@ -26,6 +26,7 @@ class GrantForm(forms.ModelForm):
             "period_end",
             "publication_status",
             "published_on",
+            "region_type",
         ]
         widgets = {
             "grant_date": forms.DateInput(attrs={"type": "date"}),
@@ -43,6 +44,18 @@ class GrantForm(forms.ModelForm):
         ).distinct()
         if not self.instance.pk and cluster.cluster_organisation_id:
             self.initial.setdefault("recipient", cluster.cluster_organisation_id)
+        profile = getattr(cluster, "aid_profile", None)
+        if not self.instance.pk and profile is not None:
+            self.initial.setdefault("region_type", profile.region_type)
+
+    def clean(self):
+        data = super().clean()
+        # The field matters for investment aid only; the cluster's default shown for other
+        # kinds is not stored.
+        if data.get("kind") != GrantKind.INVESTMENT:
+            data["region_type"] = ""
+            self.instance.region_type = ""
+        return data
 
 
 class GrantYearForm(forms.Form):

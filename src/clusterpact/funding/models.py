@@ -146,6 +146,16 @@ class Grant(models.Model):
         default=PublicationStatus.UNKNOWN,
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
+    region_type = models.CharField(
+        _("region type of the investment"),
+        max_length=12,
+        choices=RegionType.choices,
+        blank=True,
+        help_text=_(
+            "Investment aid only: the regional-aid status of the area where the investment is "
+            "made (GBER art. 27(6)). Blank: the region type of the cluster's state-aid profile."
+        ),
+    )
     is_synthetic = models.BooleanField(_("synthetic record"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +175,10 @@ class Grant(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The period ends before it starts.")})
+        if self.region_type and self.kind != GrantKind.INVESTMENT:
+            raise ValidationError(
+                {"region_type": _("Only an investment grant has a region type of its own.")}
+            )
 
 
 @audit.register
