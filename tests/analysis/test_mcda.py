@@ -1,0 +1,137 @@
+"""Weighted-sum ranking, Monte Carlo sensitivity and exact weight flips on known cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clusterpact.analysis.mcda import InputError, rank, sensitivity, weight_flips
+
+SCENARIOS = ["project funding only", "merger", "economic mission", "system transformation"]
+
+
+def test_ranking_with_ties_sharing_the_best_rank():
+    scores = np.array([[3.0, 2.0], [2.0, 3.0], [4.0, 4.0], [1.0, 1.0]])
+    result = rank(scores, np.array([1.0, 1.0]), SCENARIOS)
+    assert result.totals == pytest.approx((2.5, 2.5, 4.0, 1.0))
+    assert result.ranks == (2, 2, 1, 4)
+    assert result.weights == (0.5, 0.5)
+
+
+def test_ties_survive_floating_point_weights():
+    # 0.1·3 + 0.2·3 + 0.7·3 and 3 differ in the last bit; they are a tie.
+    scores = np.array([[3.0, 3.0, 3.0], [3.0, 3.0, 3.0], [1.0, 1.0, 1.0]])
+    assert rank(scores, np.array([0.1, 0.2, 0.7]), ["a", "b", "c"]).ranks == (1, 1, 3)
+
+
+def test_pareto_dominated_alternatives_are_named():
+    scores = np.array([[3.0, 2.0], [2.0, 3.0], [4.0, 4.0], [1.0, 5.0], [4.0, 4.0]])
+    result = rank(scores, np.array([2.0, 1.0]), ["a", "b", "c", "d", "e"])
+    # c and e equal each other (no domination between them) and dominate a and b; d is best on criterion 2.
+    assert result.dominated == ("a", "b")
+
+
+def test_a_zero_weight_criterion_does_not_count_for_dominance():
+    scores = np.array([[3.0, 1.0], [2.0, 5.0]])
+    assert rank(scores, np.array([1.0, 0.0]), ["a", "b"]).dominated == ("b",)
+    assert rank(scores, np.array([1.0, 1.0]), ["a", "b"]).dominated == ()
+
+
+def test_weights_are_normalised_and_negative_weights_refused():
+    scores = np.array([[1.0, 5.0], [5.0, 1.0]])
+    assert rank(scores, np.array([3.0, 1.0]), ["a", "b"]).totals == pytest.approx((2.0, 4.0))
+    with pytest.raises(InputError, match="weight 2 is negative"):
+        rank(scores, np.array([1.0, -0.5]), ["a", "b"])
+    with pytest.raises(InputError, match="at least one weight must be positive"):
+        rank(scores, np.array([0.0, 0.0]), ["a", "b"])
+    with pytest.raises(InputError, match="2 criteria in the scores but 3 weights"):
+        rank(scores, np.array([1.0, 1.0, 1.0]), ["a", "b"])
+    with pytest.raises(InputError, match="the score of 'b' on criterion 1 is not a number"):
+        rank(np.array([[1.0, 5.0], [np.nan, 1.0]]), np.array([1.0, 1.0]), ["a", "b"])
+
+
+def test_a_dominant_alternative_wins_every_draw():
+    # Beyond the largest perturbation: 4.5 − 0.5 > 2.5 + 0.5 on every criterion.
+    scores = np.array([[4.5, 4.5, 4.5], [2.5, 2.0, 1.0], [1.0, 2.5, 2.0]])
+    result = sensitivity(scores, np.array([0.5, 0.3, 0.2]), ["a", "b", "c"], draws=2000)
+    assert result.first_place_share == {"a": 1.0, "b": 0.0, "c": 0.0}
+    assert result.rank_shares["a"] == (1.0, 0.0, 0.0)
+    assert sum(result.rank_shares["b"]) == pytest.approx(1.0)
+    assert result.draws == 2000
+
+
+def test_first_place_share_under_weight_perturbation_matches_its_probability():
+    # A = (4, 1), B = (2, 4), weights ½ each perturbed by factors x, y ~ U[0.1, 1.9].
+    # A leads when its weight share x / (x + y) exceeds 0.6, i.e. x > 1.5 y:
+    # P = ∫_{0.1}^{1.9/1.5} (1.9 − 1.5 y) dy / 1.8² = 1.0208333 / 3.24 = 0.315072.
+    probability = (1.9 * (1.9 / 1.5 - 0.1) - 0.75 * ((1.9 / 1.5) ** 2 - 0.01)) / 1.8**2
+    assert probability == pytest.approx(0.315072, abs=1e-6)
+    result = sensitivity(
+        np.array([[4.0, 1.0], [2.0, 4.0]]),
+        np.array([1.0, 1.0]),
+        ["A", "B"],
+        draws=100_000,
+        weight_spread=0.9,
+        score_spread=0.0,
+    )
+    standard_error = (probability * (1 - probability) / 100_000) ** 0.5
+    assert abs(result.first_place_share["A"] - probability) < 4 * standard_error
+    assert result.first_place_share["A"] + result.first_place_share["B"] == pytest.approx(1.0)
+
+
+def test_exact_ties_split_first_place():
+    scores = np.array([[3.0, 3.0], [3.0, 3.0], [1.0, 1.0]])
+    result = sensitivity(scores, np.array([1.0, 1.0]), ["a", "b", "c"], score_spread=0.0)
+    assert result.first_place_share == {"a": 0.5, "b": 0.5, "c": 0.0}
+    assert result.rank_shares["a"] == (0.5, 0.5, 0.0)
+    assert result.rank_shares["c"] == (0.0, 0.0, 1.0)
+
+
+def test_sensitivity_is_reproducible_with_its_seed_and_checks_bounds():
+    scores = np.array([[3.0, 2.0], [2.5, 3.0]])
+    first = sensitivity(scores, np.array([1.0, 1.0]), ["a", "b"], seed=5)
+    assert first == sensitivity(scores, np.array([1.0, 1.0]), ["a", "b"], seed=5)
+    assert first != sensitivity(scores, np.array([1.0, 1.0]), ["a", "b"], seed=6)
+    with pytest.raises(InputError, match="within the score bounds 0 to 5"):
+        sensitivity(np.array([[6.0, 2.0], [2.5, 3.0]]), np.array([1.0, 1.0]), ["a", "b"])
+    with pytest.raises(InputError, match="weight_spread"):
+        sensitivity(scores, np.array([1.0, 1.0]), ["a", "b"], weight_spread=1.0)
+
+
+def test_the_leader_flips_at_a_weight_of_exactly_0_6():
+    # Totals with weight t on c1: A = 4t + (1 − t) = 1 + 3t, B = 2t + 4(1 − t) = 4 − 2t;
+    # equal at t = 0.6. At t = 0.5, B leads (3.0 against 2.5).
+    scores = np.array([[4.0, 1.0], [2.0, 4.0]])
+    flips = weight_flips(scores, np.array([0.5, 0.5]), ["A", "B"], ["c1", "c2"])
+    assert [(f.criterion, f.new_leader) for f in flips] == [("c1", "A"), ("c2", "A")]
+    assert flips[0].weight == pytest.approx(0.6, abs=1e-12)
+    assert flips[1].weight == pytest.approx(0.4, abs=1e-12)
+    assert (flips[0].current_weight, flips[0].current_leader) == (0.5, "B")
+    ranking = rank(scores, np.array([0.6 + 1e-9, 0.4 - 1e-9]), ["A", "B"])
+    assert ranking.ranks == (1, 2)
+
+
+def test_no_flip_when_the_leader_wins_at_every_weight():
+    scores = np.array([[5.0, 5.0], [1.0, 4.0], [4.0, 1.0]])
+    assert weight_flips(scores, np.array([0.5, 0.5]), ["a", "b", "c"], ["x", "y"]) == []
+
+
+def test_the_nearest_flip_among_several_alternatives_and_with_a_third_criterion():
+    # Three criteria, c3's weight fixed in proportion; moving c1 from 0.2 upwards.
+    scores = np.array([[1.0, 4.0, 3.0], [3.0, 2.0, 3.0], [5.0, 0.0, 3.0]])
+    weights = np.array([0.2, 0.6, 0.2])
+    flips = {
+        f.criterion: f for f in weight_flips(scores, weights, ["a", "b", "c"], ["c1", "c2", "c3"])
+    }
+    # Others rescaled: c2 = 0.75 (1 − t), c3 = 0.25 (1 − t).
+    # a = t + 3.75 (1 − t) = 3.75 − 2.75 t; b = 3t + 2.25 (1 − t) = 2.25 + 0.75 t;
+    # c = 5t + 0.75 (1 − t) = 0.75 + 4.25 t. a meets b at t = 1.5 / 3.5 = 3/7 ≈ 0.4286,
+    # a meets c at t = 3 / 7 too: all three tie there; c rises fastest and leads after.
+    assert flips["c1"].current_leader == "a"
+    assert flips["c1"].weight == pytest.approx(3 / 7, abs=1e-12)
+    assert flips["c1"].new_leader == "c"
+    # Reducing c2 from 0.6: others c1 = 0.5 (1 − t), c3 = 0.5 (1 − t):
+    # a = 4t + 2 (1 − t) = 2 + 2t, b = 2t + 3 (1 − t) = 3 − t, c = 0t + 4 (1 − t) = 4 − 4t.
+    # a meets c at t = 1/3, b at t = 1/3 as well; c falls fastest, so c leads below.
+    assert flips["c2"].weight == pytest.approx(1 / 3, abs=1e-12)
+    assert flips["c2"].new_leader == "c"
