@@ -1,0 +1,424 @@
+"""Text overlap between proposals, cluster domains and strategic themes (Dutch and English).
+
+The fragmentation check of a call compares each proposal with the domains of the
+existing clusters and with the other proposals; the theme-gap view compares
+strategic themes with the same texts. Both use one measure: the cosine similarity
+of TF-IDF vectors (Salton & Buckley 1988; Manning, Raghavan & Schütze 2008, ch. 6),
+fitted on all texts of one comparison, so a word shared by every text weighs
+little and a rare shared word weighs much.
+
+Per text: Unicode NFC, lower case; words are runs of letters and digits (a hyphen
+or apostrophe separates words); pure numbers and one-letter words are dropped;
+accents are folded (``coördinatie`` = ``coordinatie``); the Snowball stop words of
+Dutch and English are dropped (``data/stopwords_*.txt``). The language of each text
+is the one whose distinctive stop words it uses most (:func:`detect_language`); the
+words are stemmed with that language's Snowball stemmer (Dutch: the original
+Porter-style Dutch stemmer, plus the v/f and z/s alternation of Dutch spelling so
+``bedrijven`` = ``bedrijf``).
+
+Dutch writes compounds as one word (``waterstofeconomie``, ``batterijrecyclage``),
+so a proposal on hydrogen would share no term with a cluster on the hydrogen
+economy. A Dutch word of eight letters or more is therefore also split into parts
+that occur as words of their own somewhere in the compared texts (longest first
+part first, the linking ``s``, ``e`` or ``en`` allowed between parts, parts of at
+least four letters); the word itself is kept and each part is counted once more.
+The lexicon comes from the texts themselves, so no dictionary is shipped and a part
+no text uses alone is never split off.
+
+Term weights: ``(1 + ln tf) * idf`` with the smoothed ``idf = ln((1 + n) / (1 + df)) + 1``
+over the ``n`` distinct texts, each vector scaled to unit length. Scores are in
+[0, 1]: 0 means no stem in common, 1 the same stems in the same proportions.
+See ``docs/methods/overlap.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import snowballstemmer
+from scipy import sparse
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+MIN_PART = 4
+MIN_COMPOUND = 2 * MIN_PART
+MIN_UNKNOWN_PART = 6
+_LINKS = ("", "s", "en", "e")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: the form words are compared in."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    text = (_DATA / f"stopwords_{language}.txt").read_text(encoding="utf-8")
+    return frozenset(fold(w) for w in text.split())
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """The folded stop words of ``"nl"`` or ``"en"``."""
+    if language not in ("nl", "en"):
+        raise ValueError(f"unsupported language {language!r}: use 'nl' or 'en'")
+    return _stop_words(language)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(folded, display) pairs of the words of ``text``: display is the lower-case form with accents."""
+    out = []
+    for word in _WORD.findall(unicodedata.normalize("NFC", text).casefold()):
+        if len(word) < 2 or word.isdigit():
+            continue
+        out.append((fold(word), word))
+    return out
+
+
+def _language_of(folded: Iterable[str], default: str) -> str:
+    nl, en = stop_words("nl"), stop_words("en")
+    # Words on both lists ("in", "is", "over", "was") tell nothing.
+    only_nl, only_en = nl - en, en - nl
+    n_nl = n_en = 0
+    for word in folded:
+        if word in only_nl:
+            n_nl += 1
+        elif word in only_en:
+            n_en += 1
+    if n_nl == n_en:
+        return default
+    return "nl" if n_nl > n_en else "en"
+
+
+def detect_language(text: str, *, default: str = "nl") -> str:
+    """``"nl"`` or ``"en"``: the language whose own stop words make up more of ``text``.
+
+    A text with as many Dutch as English stop words (for example none, as in a
+    list of keywords) gets ``default``.
+    """
+    return _language_of((f for f, _ in _tokens(text)), default)
+
+
+class _Stemmer:
+    """Snowball stemmers with a cache: the same word is stemmed once per comparison."""
+
+    def __init__(self) -> None:
+        self._nl = snowballstemmer.stemmer("dutch_porter")
+        self._en = snowballstemmer.stemmer("english")
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def __call__(self, word: str, language: str) -> str:
+        key = (word, language)
+        stem = self._cache.get(key)
+        if stem is None:
+            stem = self._nl_stem(word) if language == "nl" else self._en.stemWord(word)
+            self._cache[key] = stem
+        return stem
+
+    def _nl_stem(self, word: str) -> str:
+        # Plurals the Porter-style stemmer leaves alone: innovaties, technologieën (folded).
+        if word.endswith("ieen"):
+            word = word[:-2]
+        elif word.endswith("ies"):
+            word = word[:-1]
+        stem = self._nl.stemWord(word)
+        # Dutch spelling alternates f/v and s/z before a vowel: bedrijf/bedrijven, huis/huizen.
+        if stem.endswith("v"):
+            stem = stem[:-1] + "f"
+        elif stem.endswith("z"):
+            stem = stem[:-1] + "s"
+        return stem
+
+
+class _Splitter:
+    """Splits Dutch compounds into parts that the compared texts also use as words."""
+
+    def __init__(self, lexicon: frozenset[str]) -> None:
+        self._lexicon = lexicon
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _known(self, part: str) -> bool:
+        lex = self._lexicon
+        # A part may stand alone only in an inflected form: batterij(en), onderzoek(s).
+        return part in lex or part + "en" in lex or part + "s" in lex or part + "e" in lex
+
+    def parts(self, word: str) -> tuple[str, ...]:
+        """The parts of ``word``, or () when it is not a compound of known words."""
+        if len(word) < MIN_COMPOUND:
+            return ()
+        found = self._cache.get(word)
+        if found is None:
+            found = tuple(self._split(word, depth=3) or ())
+            self._cache[word] = found
+        return found
+
+    def _split(self, word: str, depth: int) -> list[str] | None:
+        return self._split_known(word, depth) or self._split_half_known(word)
+
+    def _cuts(self, word: str):
+        """(head, tail) around every cut, longest head first, linking s/e/en dropped."""
+        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+            head, rest = word[:i], word[i:]
+            for link in _LINKS:
+                if rest.startswith(link) and len(rest) - len(link) >= MIN_PART:
+                    yield head, rest[len(link) :]
+
+    def _split_known(self, word: str, depth: int) -> list[str] | None:
+        for head, tail in self._cuts(word):
+            if not self._known(head):
+                continue
+            if self._known(tail):
+                return [head, tail]
+            if depth > 1 and len(tail) >= MIN_COMPOUND:
+                sub = self._split_known(tail, depth - 1)
+                if sub:
+                    return [head, *sub]
+        return None
+
+    def _split_half_known(self, word: str) -> list[str] | None:
+        # One known part suffices when the other is long enough not to be a suffix
+        # (regio+nale is not a compound; waterstof+economie is).
+        for head, tail in self._cuts(word):
+            if (self._known(head) and len(tail) >= MIN_UNKNOWN_PART) or (
+                self._known(tail) and len(head) >= MIN_UNKNOWN_PART
+            ):
+                return [head, tail]
+        return None
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    score: float
+    shared_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeCoverage:
+    theme: str
+    covered: bool
+    best: tuple[Match, ...]
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """TF-IDF vectors of the distinct texts of one comparison.
+
+    ``vectors`` is a CSR matrix (distinct texts x terms), rows of unit length;
+    ``query_rows`` / ``corpus_rows`` give the row of each query / corpus text;
+    ``display`` the readable word form of each term column.
+    """
+
+    query_keys: list[str]
+    corpus_keys: list[str]
+    query_rows: np.ndarray
+    corpus_rows: np.ndarray
+    vectors: sparse.csr_matrix
+    display: list[str]
+    languages: list[str]
+
+
+def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
+    texts: list[str] = []
+    query_rows: list[int] = []
+    row_of: dict[tuple[str, str], int] = {}
+    for key, text in queries.items():
+        row_of[(key, text)] = len(texts)
+        query_rows.append(len(texts))
+        texts.append(text)
+    corpus_rows: list[int] = []
+    for key, text in corpus.items():
+        # The same text under the same key on both sides is one document for the IDF.
+        row = row_of.get((key, text))
+        if row is None:
+            row = len(texts)
+            texts.append(text)
+        corpus_rows.append(row)
+
+    tokenised = [_tokens(t) for t in texts]
+    stops = stop_words("nl") | stop_words("en")
+    languages = [_language_of((f for f, _ in toks), "nl") for toks in tokenised]
+    words = [[(f, d) for f, d in toks if f not in stops] for toks in tokenised]
+    lexicon = frozenset(
+        f
+        for toks, lang in zip(words, languages, strict=True)
+        if lang == "nl"
+        for f, _ in toks
+        if len(f) >= MIN_PART
+    )
+    splitter = _Splitter(lexicon)
+    stem = _Stemmer()
+
+    column: dict[str, int] = {}
+    forms: list[Counter[str]] = []
+    indptr = [0]
+    indices: list[int] = []
+    counts: list[int] = []
+    for toks, lang in zip(words, languages, strict=True):
+        tf: Counter[int] = Counter()
+        for folded, shown in toks:
+            pieces = [(folded, shown)]
+            if lang == "nl":
+                pieces.extend((p, p) for p in splitter.parts(folded))
+            for piece, form in pieces:
+                term = stem(piece, lang)
+                col = column.get(term)
+                if col is None:
+                    col = column[term] = len(column)
+                    forms.append(Counter())
+                forms[col][form] += 1
+                tf[col] += 1
+        for col in sorted(tf):
+            indices.append(col)
+            counts.append(tf[col])
+        indptr.append(len(indices))
+
+    n_docs, n_terms = len(texts), len(column)
+    tf_matrix = sparse.csr_matrix(
+        (np.asarray(counts, dtype=float), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(n_docs, n_terms),
+    )
+    df = np.bincount(tf_matrix.indices, minlength=n_terms)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    weights = tf_matrix.copy()
+    weights.data = (1.0 + np.log(weights.data)) * idf[weights.indices]
+    norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    weights = sparse.diags(1.0 / norms) @ weights
+    display = [min(c.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0] for c in forms]
+    return _Fitted(
+        query_keys=list(queries),
+        corpus_keys=list(corpus),
+        query_rows=np.asarray(query_rows, dtype=np.int64),
+        corpus_rows=np.asarray(corpus_rows, dtype=np.int64),
+        vectors=sparse.csr_matrix(weights),
+        display=display,
+        languages=languages,
+    )
+
+
+def _scores(fitted: _Fitted) -> np.ndarray:
+    q = fitted.vectors[fitted.query_rows]
+    c = fitted.vectors[fitted.corpus_rows]
+    product = (q @ c.T).toarray()
+    return np.clip(product, 0.0, 1.0)
+
+
+def similarity_matrix(
+    queries: Mapping[str, str], corpus: Mapping[str, str]
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Query keys, corpus keys and the (queries x corpus) matrix of cosine similarities."""
+    fitted = _fit(queries, corpus)
+    if not fitted.query_keys or not fitted.corpus_keys:
+        return (
+            fitted.query_keys,
+            fitted.corpus_keys,
+            np.zeros((len(fitted.query_keys), len(fitted.corpus_keys))),
+        )
+    return fitted.query_keys, fitted.corpus_keys, _scores(fitted)
+
+
+def _shared_terms(fitted: _Fitted, q_row: int, c_row: int, n: int) -> tuple[str, ...]:
+    v = fitted.vectors
+    qa, qb = v.indptr[q_row], v.indptr[q_row + 1]
+    ca, cb = v.indptr[c_row], v.indptr[c_row + 1]
+    common, qi, ci = np.intersect1d(
+        v.indices[qa:qb], v.indices[ca:cb], assume_unique=True, return_indices=True
+    )
+    if not len(common):
+        return ()
+    contribution = v.data[qa:qb][qi] * v.data[ca:cb][ci]
+    # Largest contribution to the cosine first; the term's column breaks ties (first seen).
+    order = np.lexsort((common, -contribution))[:n]
+    return tuple(fitted.display[int(common[k])] for k in order)
+
+
+def _matches(
+    fitted: _Fitted,
+    scores: np.ndarray,
+    top: int,
+    exclude_same_key: bool,
+    terms: int,
+) -> dict[str, list[Match]]:
+    result: dict[str, list[Match]] = {}
+    corpus_index = {k: j for j, k in enumerate(fitted.corpus_keys)}
+    n_corpus = len(fitted.corpus_keys)
+    for i, key in enumerate(fitted.query_keys):
+        row = scores[i].copy() if n_corpus else np.zeros(0)
+        if exclude_same_key and key in corpus_index:
+            row[corpus_index[key]] = 0.0
+        # Highest score first, then corpus order: stable and deterministic.
+        candidates = np.flatnonzero(row > 0)
+        if len(candidates) > top:
+            part = np.argpartition(-row[candidates], top - 1)[:top]
+            threshold = row[candidates[part]].min()
+            candidates = np.flatnonzero(row >= threshold)
+        order = candidates[np.lexsort((candidates, -row[candidates]))][:top]
+        result[key] = [
+            Match(
+                key=fitted.corpus_keys[j],
+                score=float(row[j]),
+                shared_terms=_shared_terms(
+                    fitted, int(fitted.query_rows[i]), int(fitted.corpus_rows[j]), terms
+                ),
+            )
+            for j in order
+        ]
+    return result
+
+
+def nearest_matches(
+    queries: Mapping[str, str],
+    corpus: Mapping[str, str],
+    *,
+    top: int = 5,
+    exclude_same_key: bool = True,
+    terms: int = 5,
+) -> dict[str, list[Match]]:
+    """The ``top`` corpus texts most similar to each query, best first.
+
+    Matches with score 0 (no stem in common) are left out, so a list may be
+    shorter than ``top``. With ``exclude_same_key`` a query is not matched with a
+    corpus text of the same key (comparing proposals with each other). Each match
+    names up to ``terms`` shared words, the largest contributors to the score first.
+    """
+    if top < 1:
+        raise ValueError("top must be at least 1")
+    fitted = _fit(queries, corpus)
+    if not fitted.query_keys:
+        return {}
+    scores = _scores(fitted) if fitted.corpus_keys else np.zeros((len(fitted.query_keys), 0))
+    return _matches(fitted, scores, top, exclude_same_key, terms)
+
+
+def theme_coverage(
+    themes: Mapping[str, str],
+    documents: Mapping[str, str],
+    *,
+    threshold: float,
+    top: int = 3,
+) -> list[ThemeCoverage]:
+    """Per theme (in the given order): covered when some document scores at least ``threshold``.
+
+    ``best`` holds the ``top`` closest documents even when none reaches the
+    threshold, so the agency sees how near the nearest miss is.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError("threshold must be between 0 and 1")
+    matches = nearest_matches(themes, documents, top=top, exclude_same_key=False)
+    return [
+        ThemeCoverage(
+            theme=theme,
+            covered=bool(matches[theme]) and matches[theme][0].score >= threshold,
+            best=tuple(matches[theme]),
+        )
+        for theme in themes
+    ]
