@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
 from clusterpact.analysis.specialisation import (
+    SAMPLE_CSV,
     InputError,
     StarThresholds,
     location_quotients,
@@ -23,8 +22,6 @@ EMPLOYMENT = pl.DataFrame(
         "employees": [5.0, 95.0, 20.0, 80.0, 5.0, 195.0],
     }
 )
-
-SAMPLE = Path(__file__).parents[2] / "src/clusterpact/analysis/data/sbs_employment_sample.csv"
 
 
 def _by_pair(frame: pl.DataFrame) -> dict[tuple[str, str], dict]:
@@ -187,7 +184,7 @@ def test_bad_files_name_the_line_and_the_column():
 
 
 def test_the_shipped_sample_reads_and_gives_stars():
-    frame = read_sbs_csv(SAMPLE)
+    frame = read_sbs_csv(SAMPLE_CSV)
     assert frame["region"].n_unique() >= 11  # the eleven Belgian NUTS-2 regions and neighbours
     assert 8 <= frame["sector"].n_unique() <= 12
     assert set(frame.filter(pl.col("region").str.starts_with("BE"))["region"]) >= {

@@ -20,6 +20,9 @@ import polars as pl
 
 from clusterpact.analysis._inputs import InputError
 
+#: The synthetic demo sample shipped with the package (see the note next to it).
+SAMPLE_CSV = Path(__file__).parent / "data" / "sbs_employment_sample.csv"
+
 #: Employment indicators in the Eurostat SBS regional datasets, most preferred first:
 #: persons employed in local units (sbs_r_nuts2021, indic_sbs) and persons
 #: employed (sbs_r_nuts06_r2, indic_sb).
