@@ -28,8 +28,7 @@ def english(client):
         yield
 
 
-@pytest.fixture
-def pact(draft_pact, officer):
+def sign_with_collab_targets(draft_pact, officer):
     targets = full_targets(draft_pact)
     targets.update({("collab-projects", y): Decimal(v) for y, v in COLLAB.items()})
     domain.set_targets(draft_pact, values=targets, user=officer)
@@ -46,15 +45,24 @@ def _accept(report, manager, officer, **changes):
     return domain.accept_report(report, user=officer)
 
 
+def report_two_years(pact, manager, officer):
+    """2022 and 2023 accepted (6 and 7 projects); 2024 only submitted (100 projects)."""
+    _accept(_report(pact, 2022), manager, officer, **{"collab-projects": "6"})
+    _accept(_report(pact, 2023), manager, officer, **{"collab-projects": "7"})
+    report = _report(pact, 2024)
+    domain.save_report_values(report, values={**VALID, "collab-projects": "100"}, user=manager)
+    domain.submit_report(report, user=manager)
+    return pact
+
+
+@pytest.fixture
+def pact(draft_pact, officer):
+    return sign_with_collab_targets(draft_pact, officer)
+
+
 @pytest.fixture
 def reported(pact, manager_a, officer, members_a):
-    """2022 and 2023 accepted (6 and 7 projects); 2024 only submitted (100 projects)."""
-    _accept(_report(pact, 2022), manager_a, officer, **{"collab-projects": "6"})
-    _accept(_report(pact, 2023), manager_a, officer, **{"collab-projects": "7"})
-    report = _report(pact, 2024)
-    domain.save_report_values(report, values={**VALID, "collab-projects": "100"}, user=manager_a)
-    domain.submit_report(report, user=manager_a)
-    return pact
+    return report_two_years(pact, manager_a, officer)
 
 
 def _row(card, code):
