@@ -12,19 +12,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
+from clusterpact.accounts.models import AuditAction, AuditEntry
 from clusterpact.analysis.concentration import herfindahl, top_share
-from clusterpact.registry.models import SME_CLASSES, Cluster
+from clusterpact.registry.models import SME_CLASSES, Cluster, Organisation
+from clusterpact.rules import enterprise_number
 from clusterpact.rules import state_aid as sa
 
 from . import adapters
 from .models import (
+    FundingLine,
+    FundingLineBudget,
     Grant,
     GrantCost,
     GrantYear,
+    Payment,
+    PrivateContribution,
     Project,
     ProjectKind,
     ProjectParticipant,
@@ -66,19 +73,49 @@ def save_grant(*, grant: Grant, years: Sequence[YearInput]) -> Grant:
     return grant
 
 
+def _links(project: Project) -> dict[str, list]:
+    """The many-to-many links of a project as the audit trail stores them."""
+    return {
+        "clusters": sorted(project.clusters.values_list("slug", flat=True)),
+        "transition_priorities": sorted(
+            project.transition_priorities.values_list("code", flat=True)
+        ),
+    }
+
+
+def _record_links(project: Project, before: dict, user) -> None:
+    # Many-to-many changes send no save signal, so the audit trail gets them here, as a change
+    # of the project listing the clusters and priorities before and after.
+    after = _links(project)
+    if after == before:
+        return
+    AuditEntry.objects.create(
+        actor=user if getattr(user, "pk", None) else None,
+        actor_label=user.get_username() if getattr(user, "pk", None) else "system",
+        action=AuditAction.UPDATE,
+        content_type=ContentType.objects.get_for_model(Project),
+        object_id=str(project.pk),
+        object_repr=str(project)[:255],
+        before=before,
+        after=after,
+    )
+
+
 @transaction.atomic
 def create_project(
     *,
     clusters: Iterable[Cluster],
     participants: Iterable[tuple] = (),
     priorities: Iterable = (),
+    user=None,
     **fields,
 ) -> Project:
     """Create a project with its clusters and participants ``(organisation, role, budget)``.
 
     Raises ValidationError when an intercluster project has fewer than two
     clusters (nothing is saved then). Side effects: saves the project, its
-    cluster and priority links and its participants.
+    cluster and priority links and its participants; audit entries for each,
+    the links attributed to ``user``.
     """
     clusters = list(clusters)
     project = Project(**fields)
@@ -87,11 +124,149 @@ def create_project(
     project.save()
     project.clusters.set(clusters)
     project.transition_priorities.set(list(priorities))
+    _record_links(project, {"clusters": [], "transition_priorities": []}, user)
     for organisation, role, budget in participants:
         ProjectParticipant.objects.create(
             project=project, organisation=organisation, role=role, budget=budget
         )
     return project
+
+
+@transaction.atomic
+def update_project(
+    *,
+    project: Project,
+    clusters: Iterable[Cluster],
+    participants: Iterable[tuple],
+    priorities: Iterable = (),
+    user=None,
+) -> Project:
+    """Save a changed ``project`` and make its clusters, priorities and participants those given.
+
+    Participants are matched on the organisation: a known one is updated in
+    place, a new one created, one no longer listed deleted. Raises
+    ValidationError (nothing saved) when the project or its cluster count is
+    invalid. Side effects: saves the project and its links and participants,
+    each change in the audit trail.
+    """
+    clusters = list(clusters)
+    project.full_clean()
+    project.clean_clusters(clusters)
+    before = _links(project)
+    project.save()
+    project.clusters.set(clusters)
+    project.transition_priorities.set(list(priorities))
+    _record_links(project, before, user)
+    existing = {p.organisation_id: p for p in project.participants.all()}
+    kept = set()
+    for organisation, role, budget in participants:
+        kept.add(organisation.pk)
+        current = existing.get(organisation.pk)
+        if current is None:
+            ProjectParticipant.objects.create(
+                project=project, organisation=organisation, role=role, budget=budget
+            )
+        elif (current.role, current.budget) != (role, budget):
+            current.role, current.budget = role, budget
+            current.save()
+    for organisation_id, participant in existing.items():
+        if organisation_id not in kept:
+            participant.delete()
+    return project
+
+
+def find_organisation(identifier: str):
+    """The organisation an enterprise number (any notation) or a national identifier names.
+
+    Returns None when none does, and raises ``LookupError`` when a national
+    identifier is used in more than one country.
+    """
+    text = (identifier or "").strip()
+    if not text:
+        return None
+    if enterprise_number.is_valid(text):
+        return Organisation.objects.filter(
+            enterprise_number=enterprise_number.normalise(text)
+        ).first()
+    found = list(Organisation.objects.filter(foreign_identifier=text)[:2])
+    if len(found) > 1:
+        raise LookupError(text)
+    return found[0] if found else None
+
+
+@transaction.atomic
+def record_payment(*, grant: Grant, date: dt.date, amount: Decimal) -> Payment:
+    """Record a payment on ``grant``. Side effects: saves a Payment (audited)."""
+    payment = Payment(grant=grant, date=date, amount=amount)
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def record_contribution(
+    *, cluster: Cluster, year: int, amount: Decimal, description: str = ""
+) -> PrivateContribution:
+    """Record private income of the cluster organisation for ``year`` (counts as cofinancing).
+
+    Side effects: saves a PrivateContribution (audited).
+    """
+    contribution = PrivateContribution(
+        cluster=cluster, year=year, amount=amount, description=description
+    )
+    contribution.full_clean()
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def set_budget(*, line: FundingLine, year: int, amount: Decimal) -> FundingLineBudget:
+    """Set the budget of a funding line for a year, replacing an earlier one.
+
+    Side effects: creates or updates a FundingLineBudget (audited either way).
+    """
+    budget = FundingLineBudget.objects.filter(funding_line=line, year=year).first()
+    if budget is None:
+        budget = FundingLineBudget(funding_line=line, year=year)
+    budget.amount = amount
+    budget.full_clean()
+    budget.save()
+    return budget
+
+
+@dataclass(frozen=True)
+class LineYear:
+    year: int
+    budget: Decimal | None
+    granted: Decimal
+
+    @property
+    def left(self) -> Decimal | None:
+        return None if self.budget is None else self.budget - self.granted
+
+
+def line_years(lines: Sequence[FundingLine]) -> dict[int, list[LineYear]]:
+    """Budget and aid granted per funding line and year (two queries whatever the number of lines)."""
+    budgets: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for line_id, year, amount in FundingLineBudget.objects.filter(
+        funding_line__in=lines
+    ).values_list("funding_line", "year", "amount"):
+        budgets[line_id][year] = amount
+    granted: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    rows = (
+        GrantYear.objects.filter(grant__funding_line__in=lines)
+        .values("grant__funding_line", "year")
+        .annotate(total=Sum("amount"))
+    )
+    for row in rows:
+        granted[row["grant__funding_line"]][row["year"]] = row["total"]
+    return {
+        line.pk: [
+            LineYear(y, budgets[line.pk].get(y), granted[line.pk].get(y, ZERO))
+            for y in sorted(set(budgets[line.pk]) | set(granted[line.pk]))
+        ]
+        for line in lines
+    }
 
 
 @dataclass(frozen=True)

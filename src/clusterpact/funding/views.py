@@ -23,7 +23,9 @@ from .messages import verdict_message
 from .models import Grant
 from .permissions import (
     can_read_funding,
+    can_read_programme_budgets,
     can_record_grants,
+    can_record_projects,
     funding_clusters_for,
     get_funding_cluster_for,
 )
@@ -103,6 +105,8 @@ def programme(request):
         "soon": [r for r in rows if r.soon],
         "today": today,
         "warning_months": domain.HORIZON_WARNING_MONTHS,
+        "can_read_budgets": can_read_programme_budgets(request.user),
+        "can_import": can_record_projects(request.user),
     }
     return render(request, "funding/programme.html", context)
 
