@@ -28,6 +28,7 @@ from .models import (
     MIN_TERM_YEARS,
     Amendment,
     Comment,
+    Evidence,
     Frequency,
     Kpi,
     Pact,
@@ -441,6 +442,17 @@ def _store_values(
             row.save(update_fields=["value", "note"])
 
 
+def check_editable(report: Report, user) -> None:
+    """Refuse, with the reason, unless ``user`` may change the values of ``report`` now."""
+    if not permissions.can_fill_report(user, report):
+        raise NotAllowed(_("Only the cluster's manager fills in its report."))
+    if report.status not in ReportStatus.editable() or not report.is_current:
+        raise WorkflowError(
+            _("This report can no longer be changed: it is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+
+
 def save_report_values(
     report: Report, *, values: Mapping[str, object], notes: Mapping[str, str] | None = None, user
 ) -> ValueCheck:
@@ -451,13 +463,7 @@ def save_report_values(
     whose warnings flag contradictions with derived values.
     Side effects: ReportValue rows created or changed, in the audit trail.
     """
-    if not permissions.can_fill_report(user, report):
-        raise NotAllowed(_("Only the cluster's manager fills in its report."))
-    if report.status not in ReportStatus.editable() or not report.is_current:
-        raise WorkflowError(
-            _("This report can no longer be changed: it is %(status)s.")
-            % {"status": report.get_status_display()}
-        )
+    check_editable(report, user)
     check = check_values(report, values)
     if check.problems:
         raise InvalidValues(check.problems)
@@ -616,7 +622,8 @@ def correct_report(
     by the agency is accepted at once; one by the cluster's manager waits for
     review as submitted.
     Side effects: the old version is marked not current; a new Report (version + 1,
-    ``corrects`` the old one, with the reason) and its values; all in the audit trail.
+    ``corrects`` the old one, with the reason), its values and the old version's evidence
+    rows (sharing the files); all in the audit trail.
     """
     if not permissions.can_correct_report(user, report):
         raise NotAllowed(_("You cannot correct this report."))
@@ -648,7 +655,22 @@ def correct_report(
             accepted_by=user if agency else None,
         )
         _store_values(new, check.values, {**old_notes, **(notes or {})})
+        _copy_evidence(old, new)
     return new
+
+
+def _copy_evidence(old: Report, new: Report) -> None:
+    """Carry the evidence files over to the new version; the rows share the stored files."""
+    for item in old.evidence.all():
+        Evidence.objects.create(
+            report=new,
+            kpi_id=item.kpi_id,
+            file=item.file.name,
+            filename=item.filename,
+            size=item.size,
+            content_type=item.content_type,
+            uploaded_by_id=item.uploaded_by_id,
+        )
 
 
 def versions(report: Report) -> list[Report]:

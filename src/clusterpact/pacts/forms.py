@@ -44,3 +44,23 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if kpis is not None:
             self.fields["kpi"].queryset = kpis
+
+
+class WorkbookUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in workbook"),
+        help_text=_("The Excel file (.xlsx) downloaded for this report, with your values."),
+    )
+
+
+class EvidenceForm(forms.Form):
+    kpi = forms.ModelChoiceField(queryset=Kpi.objects.none(), label=_("For the value of"))
+    file = forms.FileField(
+        label=_("Evidence file"),
+        help_text=_("PDF, image, spreadsheet, text or document."),
+    )
+
+    def __init__(self, *args, kpis=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kpis is not None:
+            self.fields["kpi"].queryset = kpis

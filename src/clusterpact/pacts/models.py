@@ -6,6 +6,8 @@ Models stay slim: every state change is a function in :mod:`clusterpact.pacts.do
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -392,3 +394,67 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.author}: {self.body[:40]}"
+
+
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    # A random name: the stored path reveals neither the cluster nor the uploader's file name.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"pacts/evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
+
+
+@audit.register
+class Evidence(models.Model):
+    """A file supporting one reported value, kept under MEDIA_ROOT and served only to the report's readers.
+
+    A correction copies the rows to the new version; they share the stored file, which
+    is deleted only with the last row pointing to it.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
+    kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="+", verbose_name=_("KPI"))
+    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    uploaded_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["report", "kpi__order", "kpi__code", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.kpi.code}: {self.filename}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE = "due", _("Reports due or overdue")
+    REVIEW = "review", _("Reports waiting for review")
+
+
+class ReminderSent(models.Model):
+    """One reminder mailed to one person on one day: the command never sends it twice that day."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    reports = models.JSONField(_("reports"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_on", "recipient_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.kind} {self.sent_on:%Y-%m-%d}"

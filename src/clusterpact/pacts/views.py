@@ -18,7 +18,7 @@ from clusterpact.accounts.audit import history_for
 from clusterpact.registry.permissions import clusters_for
 
 from . import domain
-from .forms import CommentForm, PactForm
+from .forms import CommentForm, EvidenceForm, PactForm
 from .models import Kpi, ReportStatus, Target
 from .permissions import (
     can_comment,
@@ -238,22 +238,30 @@ def report_detail(request, pk):
     derived = domain.derived_values(report, kpis)
     comments = list(report.comments.select_related("author", "kpi"))
     rows = _value_rows(report, kpis, derived)
+    evidence = list(report.evidence.select_related("uploaded_by"))
     for row in rows:
         row["comments"] = [c for c in comments if c.kpi_id == row["kpi"].pk]
+        row["evidence"] = [e for e in evidence if e.kpi_id == row["kpi"].pk]
     check = domain.check_values(report, {r["kpi"].code: r["value"] for r in rows})
+    can_edit = (
+        can_fill_report(request.user, report)
+        and report.status in ReportStatus.editable()
+        and report.is_current
+    )
+    report_kpis = Kpi.objects.filter(pk__in=[k.pk for k in kpis])
     context = {
         "report": report,
         "rows": rows,
         "warnings": check.warnings,
         "comments": [c for c in comments if c.kpi_id is None],
         "actions": [a for a in domain.TRANSITIONS if domain.may(request.user, report, a)],
-        "can_edit": can_fill_report(request.user, report)
-        and report.status in ReportStatus.editable()
-        and report.is_current,
+        "can_edit": can_edit,
+        "evidence": evidence,
+        "evidence_form": EvidenceForm(kpis=report_kpis) if can_edit else None,
         "can_correct": can_correct_report(request.user, report)
         and report.status == ReportStatus.ACCEPTED
         and report.is_current,
-        "comment_form": CommentForm(kpis=Kpi.objects.filter(pk__in=[k.pk for k in kpis]))
+        "comment_form": CommentForm(kpis=report_kpis)
         if can_comment(request.user, report)
         else None,
         "versions": domain.versions(report),
