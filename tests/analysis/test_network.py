@@ -308,3 +308,56 @@ def test_missing_columns_are_named():
         cluster_year_measures(
             _participations(), _organisations().with_columns(pl.lit("pioneer").alias("profile"))
         )
+
+
+def _random_members(seed: int, projects: int = 200) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = [
+        (int(rng.integers(1, 4)), int(rng.integers(2019, 2022)), project, int(o))
+        for project in range(projects)
+        for o in rng.choice(60, size=int(rng.integers(1, 8)), replace=False)
+    ]
+    return pl.DataFrame(rows, schema=["cluster", "year", "project", "organisation"], orient="row")
+
+
+def _pairs_by_join(members: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    left, right = members.rename({"organisation": "a"}), members.rename({"organisation": "b"})
+    return (
+        left.join(right, on=[*keys, "project"])
+        .filter(pl.col("a") < pl.col("b"))
+        .group_by(*keys, "a", "b")
+        .agg(pl.len().cast(pl.Int64).alias("weight"))
+        .sort(*keys, "a", "b")
+    )
+
+
+@pytest.mark.parametrize("packed", [True, False])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_pair_enumeration_equals_a_self_join(monkeypatch, packed, seed):
+    from clusterpact.analysis import network
+
+    if not packed:  # the branch for codes that would overflow one int64
+        monkeypatch.setattr(network, "_CODE_LIMIT", 0)
+    members = _random_members(seed)
+    for keys in (["cluster", "year"], []):
+        distinct = members.select(*keys, "project", "organisation").unique()
+        ours = network._pair_weights(distinct, keys).sort(*keys, "a", "b")
+        assert ours.equals(_pairs_by_join(distinct, keys))
+
+
+def test_grouped_graph_keeps_every_shared_project_on_random_data():
+    members = _random_members(5, projects=400)
+    organisations = pl.DataFrame(
+        {
+            "organisation": range(60),
+            "helix_role": (["business", "research", "government"] * 20),
+            "is_sme": [i % 3 != 0 for i in range(60)],
+            "founding_year": [2000] * 60,
+        }
+    )
+    nodes, edges = aggregate_graph(members, organisations)
+    grouped, group_edges = aggregate_graph(members, organisations, max_nodes=10)
+    assert nodes.height == 60 and grouped.height <= 10
+    assert grouped["organisations"].sum() == 60
+    assert group_edges["weight"].sum() + grouped["internal_weight"].sum() == edges["weight"].sum()
+    assert (group_edges["source"] < group_edges["target"]).all()

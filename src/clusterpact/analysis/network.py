@@ -38,6 +38,9 @@ FOLLOWER = "follower"
 PROFILES = (LEADER, FOLLOWER)
 PREFERENCES = ("sme", "follower")
 
+#: Pair codes (group, a, b) are packed into one int64 below this bound, else counted by polars.
+_CODE_LIMIT = 2**62
+
 _PARTICIPATION_COLUMNS = ("project", "organisation", "year", "cluster")
 _ORGANISATION_COLUMNS = ("organisation", "helix_role", "is_sme", "founding_year")
 
@@ -171,7 +174,7 @@ def _pair_weights(members: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
     organisations, code = np.unique(ordered["organisation"].to_numpy(), return_inverse=True)
     group = np.cumsum(key_change) - 1
     m = len(organisations)
-    if (int(group[-1]) + 1) * m * m < 2**62:
+    if (int(group[-1]) + 1) * m * m < _CODE_LIMIT:
         combined = (group[first] * m + code[first]) * m + code[second]
         unique, weight = np.unique(combined, return_counts=True)
         pair_group, a, b = unique // (m * m), (unique // m) % m, unique % m
@@ -262,11 +265,7 @@ def cluster_year_measures(
             .then(True)
             .otherwise(pl.col("first_year") >= pl.col("year"))
             .alias("follower"),
-            (
-                (pl.col("year") - pl.col("founding_year")).is_between(0, young_years)
-                if young_years is not None
-                else pl.lit(None)
-            ).alias("young"),
+            (pl.col("year") - pl.col("founding_year")).is_between(0, young_years).alias("young"),
         )
     )
 
