@@ -651,3 +651,238 @@ def generate_eu_scale(
             f"written in {time.perf_counter() - planned:.1f} s; synthetic, no audit trail).\n"
         )
     return counts
+
+
+# --------------------------------------------------------------------------
+# Pacts and reports: ten years of KPI reporting for every cluster
+# --------------------------------------------------------------------------
+
+REPORT_SEED = 20_260_404
+PACT_STARTS = (dt.date(2016, 1, 1), dt.date(2021, 1, 1))
+PACT_YEARS = 5
+KPIS = 30
+# The catalogue's own KPIs come first; synthetic ones fill up to KPIS, spread over the dimensions.
+EXTRA_KPI_PREFIX = "eu-kpi-"
+EXTRA_DIMENSIONS = ("economic", "innovation", "societal", "international", "smes", "diffusion")
+EXTRA_AGGREGATIONS = ("sum", "mean", "last")
+
+PACT_FIELDS = (
+    "id",
+    "cluster_id",
+    "start",
+    "term_years",
+    "frequency",
+    "status",
+    "signed_at",
+    "is_synthetic",
+    "created_at",
+    "updated_at",
+)
+PACT_KPI_FIELDS = ("id", "pact_id", "kpi_id")
+TARGET_FIELDS = ("pact_kpi_id", "year", "value", "is_current")
+REPORT_FIELDS = (
+    "id",
+    "pact_id",
+    "period_start",
+    "period_end",
+    "due_date",
+    "version",
+    "is_current",
+    "correction_reason",
+    "status",
+    "submitted_at",
+    "accepted_at",
+    "created_at",
+    "updated_at",
+)
+VALUE_FIELDS = ("report_id", "kpi_id", "value", "note")
+
+
+@dataclass(frozen=True)
+class KpiShape:
+    """What the generator needs of a catalogue KPI: its id, direction, and value kind."""
+
+    id: int
+    direction: str
+    percentage: bool
+
+
+@dataclass
+class Reporting:
+    """The pact and report rows to write, as tuples in the order of the ``*_FIELDS`` constants."""
+
+    pacts: list[tuple] = field(default_factory=list)
+    pact_kpis: list[tuple] = field(default_factory=list)
+    targets: list[tuple] = field(default_factory=list)
+    reports: list[tuple] = field(default_factory=list)
+    values: list[tuple] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(rows) for name, rows in vars(self).items()}
+
+
+def plan_reports(
+    *,
+    cluster_ids: list[int],
+    kpis: list[KpiShape],
+    seed: int = REPORT_SEED,
+    first_pact_id: int = 1,
+    first_pact_kpi_id: int = 1,
+    first_report_id: int = 1,
+    now: dt.datetime | None = None,
+) -> Reporting:
+    """Two signed five-year pacts per cluster (2016 and 2021) with every KPI, a baseline and five
+    yearly targets each, and one accepted yearly report per year with a value for every KPI.
+
+    Values scatter around the target (0.75–1.15 of the planned step past the baseline), so
+    every status occurs; one cluster in ten has its last report submitted, not yet accepted.
+    Pure: the same arguments give the same rows.
+    """
+    rng = random.Random(seed)
+    now = now or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    plan = Reporting()
+    pact_id, pact_kpi_id, report_id = first_pact_id, first_pact_kpi_id, first_report_id
+    for cluster_id in cluster_ids:
+        scale = rng.uniform(0.3, 3.0)
+        levels = {
+            k.id: rng.uniform(20, 80) if k.percentage else rng.uniform(5, 500) * scale for k in kpis
+        }
+        late = rng.random() < 0.1
+        for start in PACT_STARTS:
+            plan.pacts.append(
+                (pact_id, cluster_id, start, PACT_YEARS, "yearly", "signed", now, True, now, now)
+            )
+            steps = {}
+            for kpi in kpis:
+                plan.pact_kpis.append((pact_kpi_id, pact_id, kpi.id))
+                base = levels[kpi.id]
+                sign = -1 if kpi.direction == "lower" else 1
+                step = base * rng.uniform(0.02, 0.06) * sign
+                if kpi.percentage:
+                    step = min(abs(step), (100 - base) / (PACT_YEARS + 1)) * sign
+                plan.targets.append((pact_kpi_id, None, round(base, 2), True))
+                plan.targets.extend(
+                    (pact_kpi_id, start.year + i, round(base + step * (i + 1), 2), True)
+                    for i in range(PACT_YEARS)
+                )
+                steps[kpi.id] = (base, step)
+                pact_kpi_id += 1
+            for i in range(PACT_YEARS):
+                year = start.year + i
+                first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                due = dt.date(year + 1, 3, 31)
+                submitted = dt.datetime(year + 1, 3, 15, 10, tzinfo=dt.UTC)
+                accepted = not (late and start == PACT_STARTS[-1] and i == PACT_YEARS - 1)
+                plan.reports.append(
+                    (
+                        report_id,
+                        pact_id,
+                        first,
+                        last,
+                        due,
+                        1,
+                        True,
+                        "",
+                        "accepted" if accepted else "submitted",
+                        submitted,
+                        submitted + dt.timedelta(days=20) if accepted else None,
+                        submitted,
+                        submitted,
+                    )
+                )
+                for kpi in kpis:
+                    base, step = steps[kpi.id]
+                    value = base + step * (i + 1) * rng.uniform(0.75, 1.15)
+                    if kpi.percentage:
+                        value = min(max(value, 0.0), 100.0)
+                    plan.values.append((report_id, kpi.id, round(max(value, 0.0), 2), ""))
+                report_id += 1
+            pact_id += 1
+        levels = {k: v * 1.2 for k, v in levels.items()}
+    return plan
+
+
+def ensure_kpis(count: int = KPIS) -> list[KpiShape]:
+    """The current catalogue, filled up with synthetic KPIs to ``count`` (bulk: no audit trail)."""
+    from clusterpact.pacts.catalogue import load_default_catalogue
+    from clusterpact.pacts.models import Kpi
+
+    load_default_catalogue()
+    current = list(Kpi.objects.filter(is_current=True).order_by("order", "code"))
+    missing = count - len(current)
+    if missing > 0:
+        Kpi.objects.bulk_create(
+            Kpi(
+                code=f"{EXTRA_KPI_PREFIX}{index:02d}",
+                name_nl=f"Synthetische KPI {index}",
+                name_en=f"Synthetic KPI {index}",
+                unit="units",
+                direction="lower" if index % 5 == 0 else "higher",
+                aggregation_periods=EXTRA_AGGREGATIONS[index % len(EXTRA_AGGREGATIONS)],
+                aggregation_clusters="sum",
+                category="output",
+                dimension=EXTRA_DIMENSIONS[index % len(EXTRA_DIMENSIONS)],
+                value_type="decimal",
+                required=False,
+                order=100 + index,
+            )
+            for index in range(1, missing + 1)
+        )
+        current = list(Kpi.objects.filter(is_current=True).order_by("order", "code"))
+    return [KpiShape(k.pk, k.direction, k.value_type == "percentage") for k in current[:count]]
+
+
+@transaction.atomic
+def generate_eu_reports(
+    *, kpis: int = KPIS, seed: int = REPORT_SEED, stdout: TextIO | None = sys.stdout
+) -> dict[str, int]:
+    """Give every EU-scale cluster two signed pacts and ten years of accepted yearly reports.
+
+    Side effects: synthetic KPIs up to ``kpis``; pacts, pact KPIs, targets, reports and
+    values written in bulk (``COPY`` on PostgreSQL) without audit entries, in one
+    transaction; sequences reset and tables analysed on PostgreSQL. Raises ``ValueError``
+    when no EU-scale landscape is loaded or its clusters already have pacts.
+    """
+    from clusterpact.pacts.models import Pact, PactKpi, Report, ReportValue, Target
+
+    clusters = list(
+        Cluster.objects.filter(slug__startswith=SLUG_PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not clusters:
+        raise ValueError("load the EU-scale landscape first (generate_eu_scale)")
+    if Pact.objects.filter(cluster_id__in=clusters).exists():
+        raise ValueError("the EU-scale clusters already have pacts")
+    started = time.perf_counter()
+    plan = plan_reports(
+        cluster_ids=clusters,
+        kpis=ensure_kpis(kpis),
+        seed=seed,
+        first_pact_id=_next_id(Pact),
+        first_pact_kpi_id=_next_id(PactKpi),
+        first_report_id=_next_id(Report),
+        now=timezone.now(),
+    )
+    planned = time.perf_counter()
+    _write(Pact, PACT_FIELDS, plan.pacts)
+    _write(PactKpi, PACT_KPI_FIELDS, plan.pact_kpis)
+    _write(Target, TARGET_FIELDS, plan.targets)
+    _write(Report, REPORT_FIELDS, plan.reports)
+    _write(ReportValue, VALUE_FIELDS, plan.values)
+    tables = [Pact, PactKpi, Target, Report, ReportValue]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), tables):
+                cursor.execute(statement)
+            for model in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    counts = plan.counts()
+    if stdout is not None:
+        stdout.write(
+            f"EU-scale reporting: {counts['pacts']} pacts, {counts['pact_kpis']} pact KPIs, "
+            f"{counts['targets']} targets, {counts['reports']} reports, {counts['values']} "
+            f"values (planned in {planned - started:.1f} s, written in "
+            f"{time.perf_counter() - planned:.1f} s; synthetic, no audit trail).\n"
+        )
+    return counts
