@@ -8,6 +8,7 @@ persists what the agency changes (each change in the audit trail).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -459,7 +460,9 @@ def import_employment(
     figures, in one transaction.
     """
     frame = specialisation.read_sbs_csv(bytes(data), year=year, nuts_level=nuts_level)
-    with transaction.atomic(), audit.acting_as(user, reason=filename[:255]):
+    # Without a user (the demo loader) the caller's actor stays in charge of the audit entry.
+    actor = audit.acting_as(user, reason=filename[:255]) if user else contextlib.nullcontext()
+    with transaction.atomic(), actor:
         dataset = EmploymentDataset.objects.create(
             name=name,
             year=year,
