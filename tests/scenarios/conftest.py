@@ -66,9 +66,7 @@ def funded_a(cluster_a):
             period_start=dt.date(year, 1, 1),
             period_end=dt.date(year, 12, 31),
         )
-        funding_domain.save_grant(
-            grant=grant, years=[funding_domain.YearInput(year, PROJECTS, {})]
-        )
+        funding_domain.save_grant(grant=grant, years=[funding_domain.YearInput(year, PROJECTS, {})])
     return cluster_a
 
 

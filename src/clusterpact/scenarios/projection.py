@@ -233,7 +233,8 @@ def _under_last_regime(
     planned: list[sa.Grant],
     *,
     scheme: str | None,
-    skip: set[str],
+    reported: set[str],
+    inherited: set[str],
 ) -> list[Finding]:
     """Findings for grants after the last configured regime, judged as if its conditions continued.
 
@@ -261,11 +262,15 @@ def _under_last_regime(
             },
         )
         for v in sa.check_all(snapshot, as_of=date(row.year, 12, 31), scheme=scheme):
-            if v.status is not sa.Status.BREACH or v.check in found or v.check in skip:
+            if v.status is not sa.Status.BREACH or v.check in found or v.check in reported:
                 continue
             if v.check in _DATE_CHECKS or (v.grant_id and v.grant_id not in planned_ids):
                 continue
-            year = v.figures.get("year", row.year)
+            year = v.figures.get("year")
+            if year is None and not v.grant_id and v.check in inherited:
+                # A cluster-wide check (intensity, threshold) that failed before the plan.
+                continue
+            year = row.year if year is None else year
             if year < first:
                 continue
             found[v.check] = Finding(
@@ -293,8 +298,14 @@ def project(history: sa.AidHistory, plan: Plan, *, scheme: str | None) -> Projec
     ]
     own = [f for f in found if f.first_year >= first]
     inherited = [f for f in found if f.first_year < first]
-    seen = {f.check for f in found}
-    own += _under_last_regime(history, plan, planned, scheme=scheme, skip=seen)
+    own += _under_last_regime(
+        history,
+        plan,
+        planned,
+        scheme=scheme,
+        reported={f.check for f in own},
+        inherited={f.check for f in inherited},
+    )
     own.sort(key=lambda f: (f.first_year, f.check))
     return Projection(plan, outcome.rows, tuple(own), tuple(inherited))
 
