@@ -219,36 +219,60 @@ def run_assignment(*, call: Call, seed: int = 0) -> dict[int, tuple[int, ...]]:
     algorithm's reason when no assignment respects the conflicts and loads.
     Side effects: deletes and creates ReviewAssignment rows (audited).
     """
-    proposals = list(
-        call.proposals.filter(status=ProposalStatus.SUBMITTED).values_list("pk", flat=True)
+    # Keys are receipt numbers and usernames, so the algorithm's reasons name them readably.
+    proposal_key = dict(
+        call.proposals.filter(status=ProposalStatus.SUBMITTED)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", "receipt_number")
     )
-    reviewers = [u.pk for u in reviewer_pool()]
-    conflicts = conflicts_of(call)
+    reviewer_key = {u.pk: u.username for u in reviewer_pool()}
+    proposal_id = {v: k for k, v in proposal_key.items()}
+    reviewer_id = {v: k for k, v in reviewer_key.items()}
+    conflicts = {
+        (reviewer_key[r], proposal_key[p])
+        for r, p in conflicts_of(call)
+        if r in reviewer_key and p in proposal_key
+    }
     existing = list(ReviewAssignment.objects.filter(proposal__call=call).select_related("review"))
     fixed: dict[str, set[str]] = {}
     for a in existing:
         keep = a.assigned_by_id is not None or hasattr(a, "review")
-        if keep and (a.reviewer_id, a.proposal_id) not in conflicts:
-            fixed.setdefault(str(a.proposal_id), set()).add(str(a.reviewer_id))
-    try:
-        result = assign_reviewers(
-            [str(p) for p in proposals],
-            [str(r) for r in reviewers],
-            per_proposal=call.reviewers_per_proposal,
-            conflicts={(str(r), str(p)) for r, p in conflicts},
-            fixed=fixed,
-            seed=seed,
-        )
-    except InfeasibleAssignment as error:
-        raise WorkflowError(str(error)) from error
-    wanted = {(int(r), int(p)) for p, rs in result.items() for r in rs}
+        if keep and a.reviewer_id in reviewer_key and a.proposal_id in proposal_key:
+            pair = (reviewer_key[a.reviewer_id], proposal_key[a.proposal_id])
+            if pair not in conflicts:
+                fixed.setdefault(pair[1], set()).add(pair[0])
+    keys = list(proposal_key.values())
+    reviewers = list(reviewer_key.values())
+    # A reviewer conflicted on every proposal takes no share of the work, so the even load is
+    # computed over the others; if conflicts still make it infeasible, the load may rise
+    # (the algorithm keeps loads as even as it can).
+    usable = [r for r in reviewers if any((r, k) not in conflicts for k in keys)]
+    even = -(-len(keys) * call.reviewers_per_proposal // max(len(usable), 1))
+    result = None
+    for max_load in dict.fromkeys((even, max(len(keys), 1))):
+        try:
+            result = assign_reviewers(
+                keys,
+                reviewers,
+                per_proposal=call.reviewers_per_proposal,
+                conflicts=conflicts,
+                max_load=max_load,
+                fixed=fixed,
+                seed=seed,
+            )
+            break
+        except InfeasibleAssignment as error:
+            problem = error
+    if result is None:
+        raise WorkflowError(str(problem)) from problem
+    wanted = {(reviewer_id[r], proposal_id[p]) for p, rs in result.items() for r in rs}
     have = {(a.reviewer_id, a.proposal_id): a for a in existing}
     for pair, assignment in have.items():
         if pair not in wanted and not hasattr(assignment, "review"):
             assignment.delete()
-    for reviewer_id, proposal_id in sorted(wanted - set(have)):
-        ReviewAssignment.objects.create(proposal_id=proposal_id, reviewer_id=reviewer_id)
-    return {int(p): tuple(int(r) for r in rs) for p, rs in result.items()}
+    for rid, pid in sorted(wanted - set(have)):
+        ReviewAssignment.objects.create(proposal_id=pid, reviewer_id=rid)
+    return {proposal_id[p]: tuple(reviewer_id[r] for r in rs) for p, rs in result.items()}
 
 
 def add_assignment(*, proposal: Proposal, reviewer: User, user) -> ReviewAssignment:

@@ -81,8 +81,13 @@ def _format(code: str, params: dict) -> dict:
         )
     for name, value in out.items():
         if isinstance(value, Decimal) and name not in _PERCENT_PARAMS.get(code, ()):
-            out[name] = number_format(value.normalize() if value == value.to_integral() else value)
+            out[name] = number_format(plain(value))
     return out
+
+
+def plain(value: Decimal) -> Decimal:
+    """Without trailing zeros: 0.50 as 0.5, 10.0 as 10 (never 1E+1)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
 
 
 def failure_message(failure: rules.Failure) -> str:

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('funding', '0002_grant_region_type'),
-        ('pacts', '0002_evidence_and_reminders'),
+        ('funding', '0001_initial'),
+        ('pacts', '0001_initial'),
         ('registry', '0004_organisation_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
