@@ -135,3 +135,55 @@ def test_the_nearest_flip_among_several_alternatives_and_with_a_third_criterion(
     # a meets c at t = 1/3, b at t = 1/3 as well; c falls fastest, so c leads below.
     assert flips["c2"].weight == pytest.approx(1 / 3, abs=1e-12)
     assert flips["c2"].new_leader == "c"
+
+
+def test_a_tie_for_first_place_flips_at_the_current_weight():
+    # A = (3, 1) and B = (1, 3) tie at equal weights; A is the leader by order.
+    flips = weight_flips(
+        np.array([[3.0, 1.0], [1.0, 3.0]]), np.array([1.0, 1.0]), ["A", "B"], ["x", "y"]
+    )
+    assert [(f.criterion, f.weight, f.new_leader) for f in flips] == [
+        ("x", 0.5, "B"),
+        ("y", 0.5, "B"),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_flips_agree_with_a_fine_grid_of_weights(seed):
+    rng = np.random.default_rng(seed)
+    m, k = int(rng.integers(2, 6)), int(rng.integers(2, 6))
+    scores = rng.uniform(0, 5, size=(m, k))
+    weights = rng.uniform(0.1, 1.0, size=k)
+    weights /= weights.sum()
+    names, criteria = [f"a{i}" for i in range(m)], [f"c{j}" for j in range(k)]
+    flips = {f.criterion: f for f in weight_flips(scores, weights, names, criteria)}
+    leader = int(np.argmax(scores @ weights))
+    grid = np.linspace(0, 1, 20_001)
+    for j in range(k):
+        rescaled = np.where(np.arange(k) == j, 0.0, weights) / (1 - weights[j])
+        grid_weights = np.outer(1 - grid, rescaled)
+        grid_weights[:, j] = grid
+        leaders = np.argmax(grid_weights @ scores.T, axis=1)
+        changed = np.flatnonzero(leaders != leader)
+        if changed.size == 0:
+            assert criteria[j] not in flips
+            continue
+        nearest = changed[np.argmin(np.abs(grid[changed] - weights[j]))]
+        flip = flips[criteria[j]]
+        assert flip.weight == pytest.approx(grid[nearest], abs=1e-4)
+        assert flip.new_leader == names[leaders[nearest]]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_rank_shares_form_a_doubly_stochastic_table_and_dominated_never_lead(seed):
+    rng = np.random.default_rng(100 + seed)
+    m, k = int(rng.integers(2, 7)), int(rng.integers(1, 6))
+    scores = np.round(rng.uniform(0, 5, size=(m, k)) * 2) / 2  # half points: ties happen
+    weights = rng.uniform(0.1, 1.0, size=k)
+    names = [f"a{i}" for i in range(m)]
+    result = sensitivity(scores, weights, names, draws=500, score_spread=0.0, seed=seed)
+    table = np.array([result.rank_shares[n] for n in names])
+    assert table.sum(axis=1) == pytest.approx(np.ones(m))
+    assert table.sum(axis=0) == pytest.approx(np.ones(m))
+    for name in rank(scores, weights, names).dominated:
+        assert result.first_place_share[name] == 0.0

@@ -121,10 +121,13 @@ ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,C,V16110,BE2,2020,400000,
 ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,C,V16110,BE23,2020,61000,
 ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,J,V16110,BE21,2020,21000,
 ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,J,V16110,BE23,2020,,c
+ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,J,V16110,BEZZ,2020,12,
 """
 
 
 def test_reads_the_old_layout_picking_employment_nuts2_and_the_latest_year():
+    # Left out: the 2019 row, the local-units indicator V11210, the NUTS-1 row BE2,
+    # the confidential cell and the Extra-Regio code BEZZ.
     frame = read_sbs_csv(OLD_LAYOUT.encode())
     assert frame.to_dicts() == [
         {"region": "BE21", "sector": "C", "employees": 97000.0},
@@ -170,9 +173,11 @@ def test_bad_files_name_the_line_and_the_column():
     empty_geo = OLD_LAYOUT.replace("V16110,BE23,2020,61000", "V16110,,2020,61000")
     with pytest.raises(InputError, match=r"line 6: column 'geo' is empty"):
         read_sbs_csv(empty_geo.encode())
+    with pytest.raises(InputError, match="SBS file not found"):
+        read_sbs_csv("no-such-file.csv")
     repeated = OLD_LAYOUT + "ESTAT:SBS_R_NUTS06_R2(1.0),08/02/24 23:00:00,A,C,V16110,BE21,2020,1,\n"
     with pytest.raises(
-        InputError, match=r"line 9: a second value for region 'BE21' and sector 'C'"
+        InputError, match=r"line 10: a second value for region 'BE21' and sector 'C'"
     ):
         read_sbs_csv(repeated.encode())
     with pytest.raises(InputError, match="lacks the column.*geo"):

@@ -161,8 +161,15 @@ def stars(quotients: pl.DataFrame, thresholds: StarThresholds = StarThresholds()
 NutsLevel = Literal[0, 1, 2, 3]
 
 
+def _is_file(source: Any) -> bool:
+    try:
+        return isinstance(source, (str, Path)) and Path(source).is_file()
+    except (OSError, ValueError):  # a name too long or with a NUL byte is no file
+        return False
+
+
 def _text(source: Any) -> str:
-    if isinstance(source, (str, Path)) and Path(source).exists():
+    if _is_file(source):
         return Path(source).read_text(encoding="utf-8-sig")
     if isinstance(source, (bytes, bytearray)):
         return bytes(source).decode("utf-8-sig")
@@ -200,7 +207,8 @@ def read_sbs_csv(
     Selection: the employment indicator (``indicator``, else the first of
     ``EMP_LOC_NR``, ``V16110`` present), the ``year`` (else the latest with
     employment), the regions of ``nuts_level`` (the number of characters after
-    the two-letter country code; None keeps every code), and the NACE codes in
+    the two-letter country code, without the Extra-Regio codes ending in Z;
+    None keeps every code), and the NACE codes in
     ``sectors`` if given. With ``sector_groups`` (NACE code → group name) the
     codes are summed per group and codes without a group are dropped. Rows
     with an empty ``OBS_VALUE`` (confidential or not available, see
@@ -271,7 +279,11 @@ def read_sbs_csv(
         )
     frame = frame.filter(pl.col(indicator_column) == indicator)
     if nuts_level is not None:
-        frame = frame.filter(pl.col("geo").str.len_chars() == 2 + nuts_level)
+        # Extra-Regio codes (BEZZ, BEZ, ...) hold what no region can be given: not a region.
+        frame = frame.filter(
+            (pl.col("geo").str.len_chars() == 2 + nuts_level)
+            & ~pl.col("geo").str.slice(2).str.contains("^Z+$")
+        )
     if sectors is not None:
         frame = frame.filter(pl.col("nace_r2").is_in(list(sectors)))
     with_values = frame.filter(pl.col("_value").is_not_null())
