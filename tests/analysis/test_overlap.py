@@ -176,3 +176,48 @@ def test_theme_coverage_finds_the_gap():
     assert strict[0].best[0].key == "energy"
     with pytest.raises(ValueError):
         theme_coverage(themes, CLUSTERS, threshold=1.5)
+
+
+def test_fast_dutch_stemmer_equals_snowball_word_for_word():
+    import snowballstemmer
+
+    from clusterpact.analysis.overlap import _dutch_stemmer
+
+    words = [
+        # i and y between vowels, a leading y, accents and diaereses, long compounds.
+        "yoghurt",
+        "kieuw",
+        "ijzer",
+        "fraaie",
+        "haaien",
+        "royaal",
+        "mooiigheid",
+        "aia",
+        "eiie",
+        "geïnteresseerd",
+        "ruïne",
+        "café",
+        "ééntje",
+        "coördinatie",
+        "bayer",
+        "waterstofeconomie",
+        "batterijrecyclage",
+        "gezondheidszorg",
+        "ontwikkelingen",
+        "bedrijven",
+        "hernieuwbare",
+        "duurzaamheid",
+        "mogelijkheden",
+        "kennisinstellingen",
+        "voedingsmiddelen",
+        "lijkt",
+        "baar",
+        "heden",
+        "gemeente",
+        "gemeenten",
+        "y",
+        "",
+    ]
+    reference = snowballstemmer.stemmer("dutch_porter")
+    fast = _dutch_stemmer()
+    assert [fast.stemWord(w) for w in words] == [reference.stemWord(w) for w in words]

@@ -34,16 +34,18 @@ See ``docs/methods/overlap.md``.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 import snowballstemmer
 from scipy import sparse
+from snowballstemmer.dutch_porter_stemmer import DutchPorterStemmer
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -73,13 +75,19 @@ def stop_words(language: str) -> frozenset[str]:
     return _stop_words(language)
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
-    """(folded, display) pairs of the words of ``text``: display is the lower-case form with accents."""
+def _tokens(text: str, folded: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(folded, display) pairs of the words of ``text``: display is the lower-case form with accents.
+
+    ``folded`` caches the folded form of each word across texts.
+    """
+    cache = {} if folded is None else folded
     out = []
     for word in _WORD.findall(unicodedata.normalize("NFC", text).casefold()):
-        if len(word) < 2 or word.isdigit():
-            continue
-        out.append((fold(word), word))
+        form = cache.get(word)
+        if form is None:
+            form = cache[word] = "" if len(word) < 2 or word.isdigit() else fold(word)
+        if form:
+            out.append((form, word))
     return out
 
 
@@ -107,35 +115,87 @@ def detect_language(text: str, *, default: str = "nl") -> str:
     return _language_of((f for f, _ in _tokens(text)), default)
 
 
-class _Stemmer:
-    """Snowball stemmers with a cache: the same word is stemmed once per comparison."""
+class _DutchPorter(DutchPorterStemmer):
+    """Snowball's Dutch (Porter) stemmer with its prelude and postlude in plain Python.
 
-    def __init__(self) -> None:
-        self._nl = snowballstemmer.stemmer("dutch_porter")
-        self._en = snowballstemmer.stemmer("english")
-        self._cache: dict[tuple[str, str], str] = {}
+    The generated code looks every character up in a table to mark ``i``/``y``
+    between vowels and to undo the marks; for long Dutch compounds that is most of
+    the time spent. These two steps do the same in a loop over the characters
+    (``tests/analysis/test_overlap.py`` checks the stems are equal word for word).
+    """
 
-    def __call__(self, word: str, language: str) -> str:
-        key = (word, language)
-        stem = self._cache.get(key)
-        if stem is None:
-            stem = self._nl_stem(word) if language == "nl" else self._en.stemWord(word)
-            self._cache[key] = stem
-        return stem
+    _VOWELS = frozenset("aeiouyè")
+    _ACCENTS = str.maketrans("áäéëíïóöúü", "aaeeiioouu")
 
-    def _nl_stem(self, word: str) -> str:
-        # Plurals the Porter-style stemmer leaves alone: innovaties, technologieën (folded).
-        if word.endswith("ieen"):
-            word = word[:-2]
-        elif word.endswith("ies"):
-            word = word[:-1]
-        stem = self._nl.stemWord(word)
-        # Dutch spelling alternates f/v and s/z before a vowel: bedrijf/bedrijven, huis/huizen.
-        if stem.endswith("v"):
-            stem = stem[:-1] + "f"
-        elif stem.endswith("z"):
-            stem = stem[:-1] + "s"
-        return stem
+    def _DutchPorterStemmer__r_prelude(self) -> bool:
+        chars = list(self.current.translate(self._ACCENTS))
+        vowels = self._VOWELS
+        n = len(chars)
+        if n and chars[0] == "y":
+            chars[0] = "Y"
+        i = 0
+        while True:
+            while i < n and chars[i] not in vowels:
+                i += 1
+            if i >= n:
+                break
+            i += 1
+            if i < n and chars[i] == "i":
+                i += 1
+                if i < n and chars[i] in vowels:
+                    chars[i - 1] = "I"
+            elif i < n and chars[i] == "y":
+                chars[i] = "Y"
+                i += 1
+        self.current = "".join(chars)
+        return True
+
+    def _DutchPorterStemmer__r_postlude(self) -> bool:
+        self.current = self.current.replace("Y", "y").replace("I", "i")
+        return True
+
+
+def _dutch_stemmer():
+    # The override relies on the generated class's private step names; should a
+    # future snowballstemmer rename them, the stock (slower) stemmer is used.
+    if hasattr(DutchPorterStemmer, "_DutchPorterStemmer__r_prelude") and hasattr(
+        DutchPorterStemmer, "_DutchPorterStemmer__r_postlude"
+    ):
+        return _DutchPorter()
+    return snowballstemmer.stemmer("dutch_porter")
+
+
+_local = threading.local()
+
+
+def _stemmers() -> dict[str, object]:
+    # Snowball stemmer objects keep the word being stemmed in their state: one set per thread.
+    stemmers = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = {
+            "nl": _dutch_stemmer(),
+            "en": snowballstemmer.stemmer("english"),
+        }
+    return stemmers
+
+
+@lru_cache(maxsize=1 << 18)
+def stem(word: str, language: str) -> str:
+    """The stem of a folded ``word`` in ``"nl"`` or ``"en"``, cached across comparisons."""
+    if language != "nl":
+        return _stemmers()["en"].stemWord(word)
+    # Plurals the Porter-style stemmer leaves alone: innovaties, technologieën (folded).
+    if word.endswith("ieen"):
+        word = word[:-2]
+    elif word.endswith("ies"):
+        word = word[:-1]
+    result = _stemmers()["nl"].stemWord(word)
+    # Dutch spelling alternates f/v and s/z before a vowel: bedrijf/bedrijven, huis/huizen.
+    if result.endswith("v"):
+        result = result[:-1] + "f"
+    elif result.endswith("z"):
+        result = result[:-1] + "s"
+    return result
 
 
 class _Splitter:
@@ -243,39 +303,53 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
             texts.append(text)
         corpus_rows.append(row)
 
-    tokenised = [_tokens(t) for t in texts]
+    folded: dict[str, str] = {}
     stops = stop_words("nl") | stop_words("en")
-    languages = [_language_of((f for f, _ in toks), "nl") for toks in tokenised]
-    words = [[(f, d) for f, d in toks if f not in stops] for toks in tokenised]
+    bags: list[Counter[tuple[str, str]]] = []
+    languages: list[str] = []
+    for text in texts:
+        tokens = _tokens(text, folded)
+        languages.append(_language_of((f for f, _ in tokens), "nl"))
+        bags.append(Counter(t for t in tokens if t[0] not in stops))
     lexicon = frozenset(
         f
-        for toks, lang in zip(words, languages, strict=True)
+        for bag, lang in zip(bags, languages, strict=True)
         if lang == "nl"
-        for f, _ in toks
+        for f, _ in bag
         if len(f) >= MIN_PART
     )
     splitter = _Splitter(lexicon)
-    stem = _Stemmer()
 
     column: dict[str, int] = {}
-    forms: list[Counter[str]] = []
+
+    def column_of(term: str) -> int:
+        col = column.get(term)
+        if col is None:
+            col = column[term] = len(column)
+        return col
+
+    # Per distinct word and language: its term column and those of its compound parts.
+    analysed: dict[tuple[str, str], tuple[int, tuple[tuple[int, str], ...]]] = {}
+    form_counts: Counter[tuple[int, str]] = Counter()
     indptr = [0]
     indices: list[int] = []
     counts: list[int] = []
-    for toks, lang in zip(words, languages, strict=True):
+    for bag, lang in zip(bags, languages, strict=True):
         tf: Counter[int] = Counter()
-        for folded, shown in toks:
-            pieces = [(folded, shown)]
-            if lang == "nl":
-                pieces.extend((p, p) for p in splitter.parts(folded))
-            for piece, form in pieces:
-                term = stem(piece, lang)
-                col = column.get(term)
-                if col is None:
-                    col = column[term] = len(column)
-                    forms.append(Counter())
-                forms[col][form] += 1
-                tf[col] += 1
+        for (word, shown), n in bag.items():
+            entry = analysed.get((word, lang))
+            if entry is None:
+                parts = splitter.parts(word) if lang == "nl" else ()
+                entry = analysed[(word, lang)] = (
+                    column_of(stem(word, lang)),
+                    tuple((column_of(stem(p, lang)), p) for p in parts),
+                )
+            col, parts = entry
+            tf[col] += n
+            form_counts[(col, shown)] += n
+            for part_col, part in parts:
+                tf[part_col] += n
+                form_counts[(part_col, part)] += n
         for col in sorted(tf):
             indices.append(col)
             counts.append(tf[col])
@@ -293,7 +367,13 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
     norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     weights = sparse.diags(1.0 / norms) @ weights
-    display = [min(c.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0] for c in forms]
+    # The readable form of a term: its most frequent word form, then the shortest, then A-Z.
+    best: dict[int, tuple[int, int, str]] = {}
+    for (col, form), n in form_counts.items():
+        rank_key = (-n, len(form), form)
+        if col not in best or rank_key < best[col]:
+            best[col] = rank_key
+    display = [best[col][2] for col in range(n_terms)]
     return _Fitted(
         query_keys=list(queries),
         corpus_keys=list(corpus),
