@@ -361,3 +361,14 @@ def test_grouped_graph_keeps_every_shared_project_on_random_data():
     assert grouped["organisations"].sum() == 60
     assert group_edges["weight"].sum() + grouped["internal_weight"].sum() == edges["weight"].sum()
     assert (group_edges["source"] < group_edges["target"]).all()
+
+
+def test_empty_input_gives_empty_results_with_the_full_schema():
+    empty = _participations().clear()
+    table = cluster_year_measures(empty, _organisations())
+    assert table.height == 0
+    assert table.columns == cluster_year_measures(_participations(), _organisations()).columns
+    nodes, edges = aggregate_graph(empty, _organisations())
+    assert (nodes.height, edges.height) == (0, 0)
+    assert collaboration_distance(empty, [3]) == {3: 0}
+    assert innovation_profiles(empty).height == 0
