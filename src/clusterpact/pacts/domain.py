@@ -665,7 +665,7 @@ def _copy_evidence(old: Report, new: Report) -> None:
         Evidence.objects.create(
             report=new,
             kpi_id=item.kpi_id,
-            file=item.file.name,
+            stored_name=item.stored_name,
             filename=item.filename,
             size=item.size,
             content_type=item.content_type,

@@ -7,9 +7,11 @@ by its first bytes agreeing with it, up to ``PACTS_EVIDENCE_MAX_BYTES``.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from . import domain
 from .models import Evidence, Kpi, Report
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+STORAGE_DIR = "pacts/evidence"
 
 _ZIP = b"PK\x03\x04"
 # Extension → (content type served, the file's first bytes; None for plain text).
@@ -74,8 +77,9 @@ def add_evidence(report: Report, *, kpi: Kpi, upload, user) -> Evidence:
 
     Refuses what the web form refuses (not the cluster's manager, report no longer
     editable), a KPI outside the report, and a file :func:`check_file` refuses.
-    Side effects: the file is written under MEDIA_ROOT/pacts/evidence/; one Evidence
-    row, in the audit trail.
+    Side effects: the file is written to the default storage under pacts/evidence/<report>/
+    with a random name; one Evidence row, in the audit trail (the file is deleted again
+    if the row cannot be saved).
     """
     domain.check_editable(report, user)
     if kpi.pk not in {k.pk for k in domain.report_kpis(report)}:
@@ -87,22 +91,28 @@ def add_evidence(report: Report, *, kpi: Kpi, upload, user) -> Evidence:
     problem = check_file(name, head, upload.size)
     if problem:
         raise EvidenceRefused(problem)
-    with transaction.atomic(), audit.acting_as(user, reason=_("evidence added")):
-        evidence = Evidence(
-            report=report,
-            kpi=kpi,
-            filename=name,
-            size=upload.size,
-            content_type=ACCEPTED[Path(name).suffix.lower()][0],
-            uploaded_by=user,
-        )
-        evidence.file.save(name, upload, save=False)
-        try:
-            evidence.save()
-        except Exception:
-            evidence.file.delete(save=False)
-            raise
-    return evidence
+    suffix = Path(name).suffix.lower()
+    # A random name: the stored path reveals neither the cluster nor the uploader's file name.
+    stored = default_storage.save(f"{STORAGE_DIR}/{report.pk}/{uuid.uuid4().hex}{suffix}", upload)
+    try:
+        with transaction.atomic(), audit.acting_as(user, reason=_("evidence added")):
+            return Evidence.objects.create(
+                report=report,
+                kpi=kpi,
+                stored_name=stored,
+                filename=name,
+                size=upload.size,
+                content_type=ACCEPTED[suffix][0],
+                uploaded_by=user,
+            )
+    except Exception:
+        default_storage.delete(stored)
+        raise
+
+
+def open_file(evidence: Evidence):
+    """The stored file, opened for reading (FileNotFoundError when it has gone)."""
+    return default_storage.open(evidence.stored_name, "rb")
 
 
 def remove_evidence(evidence: Evidence, *, user) -> None:
@@ -112,9 +122,8 @@ def remove_evidence(evidence: Evidence, *, user) -> None:
     storage after the transaction commits, unless another row shares it.
     """
     domain.check_editable(evidence.report, user)
-    name = evidence.file.name
+    name = evidence.stored_name
     with transaction.atomic(), audit.acting_as(user, reason=_("evidence removed")):
         evidence.delete()
-        if not Evidence.objects.filter(file=name).exists():
-            storage = evidence.file.storage
-            transaction.on_commit(lambda: storage.delete(name))
+        if not Evidence.objects.filter(stored_name=name).exists():
+            transaction.on_commit(lambda: default_storage.delete(name))

@@ -6,8 +6,6 @@ Models stay slim: every state change is a function in :mod:`clusterpact.pacts.do
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -396,15 +394,9 @@ class Comment(models.Model):
         return f"{self.report} {self.author}: {self.body[:40]}"
 
 
-def _evidence_path(instance: Evidence, filename: str) -> str:
-    # A random name: the stored path reveals neither the cluster nor the uploader's file name.
-    suffix = Path(filename).suffix.lower()[:10]
-    return f"pacts/evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
-
-
 @audit.register
 class Evidence(models.Model):
-    """A file supporting one reported value, kept under MEDIA_ROOT and served only to the report's readers.
+    """A file supporting one reported value, in the default storage (under MEDIA_ROOT, not served).
 
     A correction copies the rows to the new version; they share the stored file, which
     is deleted only with the last row pointing to it.
@@ -412,7 +404,8 @@ class Evidence(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence")
     kpi = models.ForeignKey(Kpi, on_delete=models.PROTECT, related_name="+", verbose_name=_("KPI"))
-    file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
+    # The name in the default storage; a plain field, so the audit trail records it as text.
+    stored_name = models.CharField(_("stored as"), max_length=200)
     filename = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
     content_type = models.CharField(_("content type"), max_length=100)

@@ -113,7 +113,7 @@ def evidence_download(request, pk, evidence_pk):
     report = get_report_for(request.user, pk=pk)
     item = _evidence_of(report, evidence_pk)
     try:
-        handle = item.file.open("rb")
+        handle = evidence_files.open_file(item)
     except FileNotFoundError as error:
         raise Http404 from error
     return FileResponse(

@@ -4,8 +4,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import clusterpact.pacts.models
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -23,14 +21,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                (
-                    "file",
-                    models.FileField(
-                        max_length=200,
-                        upload_to=clusterpact.pacts.models._evidence_path,
-                        verbose_name="file",
-                    ),
-                ),
+                ("stored_name", models.CharField(max_length=200, verbose_name="stored as")),
                 ("filename", models.CharField(max_length=200, verbose_name="file name")),
                 ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
                 ("content_type", models.CharField(max_length=100, verbose_name="content type")),
