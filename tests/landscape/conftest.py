@@ -41,6 +41,11 @@ def sbs_csv() -> bytes:
 
 @pytest.fixture
 def network(cluster_a, cluster_b, members_a, member_b):
+    return build_network(cluster_a, cluster_b, members_a, member_b)
+
+
+def build_network(cluster_a, cluster_b, members_a, member_b) -> dict:
+    """The projects above on the shared registry fixtures (also used by the browser test)."""
     small, large, uni = (m.organisation for m in members_a)
     beta = member_b.organisation
     Organisation.objects.filter(pk__in=[small.pk, large.pk]).update(nuts_code="BE211")

@@ -43,7 +43,7 @@ def test_organisations_frame_carries_sme_memberships_and_override(network, offic
     assert rows[small.pk]["is_sme"] is True
     assert rows[small.pk]["founding_year"] == 2023
     assert rows[newcomer.pk]["is_sme"] is True  # micro
-    assert rows[beta.pk]["is_sme"] is False  # no size class known
+    assert rows[beta.pk]["is_sme"] is None  # no size class known
     assert rows[small.pk]["clusters"] == [small.memberships.get().cluster_id]
     assert rows[beta.pk]["profile"] == "follower"
     assert rows[small.pk]["profile"] is None
@@ -78,7 +78,7 @@ def test_measures_of_alpha_2023_match_the_hand_computation(network, cluster_a):
     # Roles: three companies, one knowledge institution.
     assert row["helix_blau"] == pytest.approx(1 - (0.75**2 + 0.25**2))
     assert row["helix_shannon"] == pytest.approx(-(0.75 * math.log(0.75) + 0.25 * math.log(0.25)))
-    assert row["sme_share"] == pytest.approx(0.25)
+    assert row["sme_share"] == pytest.approx(0.5)  # Small of the two with a size class
     assert row["young_share"] == pytest.approx(0.5)  # Small (2023) of the two with a founding year
     assert (row["bridge_organisations"], row["bridge_projects"]) == (2, 1)
     assert row["top5_share"] == pytest.approx(1.0)
@@ -90,6 +90,7 @@ def test_measures_of_beta_2023_and_alpha_2022(network, cluster_a, cluster_b):
     beta = _row(domain.measures(), cluster_b, 2023)
     assert (beta["organisations"], beta["edges"], beta["density"]) == (2, 1, 1.0)
     assert beta["helix_blau"] == pytest.approx(0.0)
+    assert beta["sme_share"] == pytest.approx(0.0)  # Large; Beta's size is unknown
     assert beta["herfindahl"] == pytest.approx(0.75**2 + 0.25**2)
     alpha = _row(domain.measures(), cluster_a, 2022)
     assert (alpha["organisations"], alpha["edges"], alpha["density"]) == (3, 3, 1.0)

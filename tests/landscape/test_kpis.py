@@ -17,7 +17,7 @@ def test_network_figures_in_kpi_units(network, cluster_a):
     alpha = figures[(cluster_a.pk, 2023)]
     assert alpha["network_density"] == Decimal("0.333")
     assert alpha["network_helix_diversity"] == Decimal("0.375")
-    assert alpha["network_sme_share"] == Decimal("25.00")
+    assert alpha["network_sme_share"] == Decimal("50.00")
     assert alpha["network_follower_reach"] == Decimal("25.00")
     assert alpha["network_bridge_organisations"] == Decimal(2)
     assert alpha["network_bridge_projects"] == Decimal(1)

@@ -268,7 +268,16 @@
     var box = document.createElement("div");
     box.className = "detail";
     box.appendChild(text("p", node.label)).className = "detail-name";
-    box.appendChild(text("p", (labels[node.helix_role] || node.helix_role) + " · " + node.size));
+    box.appendChild(
+      text(
+        "p",
+        format(this.figure.dataset.nodeTemplate, {
+          role: labels[node.helix_role] || node.helix_role || "—",
+          projects: node.size,
+          organisations: node.organisations,
+        })
+      )
+    );
     var list = document.createElement("ul");
     neighbours.slice(0, 30).forEach(function (id) {
       if (byId[id]) {
