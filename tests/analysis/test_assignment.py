@@ -87,8 +87,10 @@ def test_infeasible_proposal_with_too_few_unconflicted_reviewers():
 
 
 def test_infeasible_total_capacity():
-    with pytest.raises(InfeasibleAssignment, match="need 30 reviews.*give 20"):
+    with pytest.raises(InfeasibleAssignment, match="need 30 reviews.*give 20") as caught:
         assign_reviewers([f"p{i}" for i in range(10)], ["a", "b", "c", "d"], max_load=5)
+    assert caught.value.code == "capacity"
+    assert caught.value.params["needed"] == 30 and caught.value.params["available"] == 20
 
 
 def test_infeasible_combination_of_conflicts_and_loads():
@@ -97,8 +99,14 @@ def test_infeasible_combination_of_conflicts_and_loads():
     proposals = ["p1", "p2", "p3"]
     reviewers = ["r1", "r2", "r3", "r4"]
     conflicts = {(r, p) for r in ("r3", "r4") for p in proposals}
-    with pytest.raises(InfeasibleAssignment, match="No assignment gives every proposal 1"):
+    with pytest.raises(
+        InfeasibleAssignment, match=r"Proposal p\d still lacks a reviewer"
+    ) as caught:
         assign_reviewers(proposals, reviewers, per_proposal=1, conflicts=conflicts, max_load=1)
+    # Which of the three is left over depends on the seeded order; the reason does not.
+    assert caught.value.code == "blocked"
+    assert caught.value.params["proposal"] in proposals
+    assert caught.value.params["max_load"] == 1
     # With room for two each it works.
     assignment = assign_reviewers(
         proposals, reviewers, per_proposal=1, conflicts=conflicts, max_load=2
@@ -220,3 +228,47 @@ def test_improvable_detects_an_unbalanced_assignment():
     assert improvable(assignment, ["r1", "r2", "r3"], {("r3", "p1"), ("r3", "p2")})
     # r3 may review nothing: 2, 1, 0 is the best there is.
     assert not improvable(assignment, ["r1", "r2", "r3"], {("r3", p) for p in assignment})
+
+
+def min_cost_loads(proposals, reviewers, per, conflicts, cap, fixed):
+    """Reference: the convex min-cost flow (cost load**2) by networkx's network simplex."""
+    graph = nx.MultiDiGraph()
+    total = per * len(proposals)
+    graph.add_node("source", demand=-total)
+    graph.add_node("sink", demand=total)
+    for p in proposals:
+        kept = fixed.get(p, set())
+        graph.add_edge("source", ("p", p), capacity=per - len(kept), weight=0)
+        for r in kept:
+            # A kept assignment is a unit that bypasses the choice but counts in the load.
+            graph.add_edge("source", ("r", r), capacity=1, weight=0)
+        for r in reviewers:
+            if (r, p) not in conflicts and r not in kept:
+                graph.add_edge(("p", p), ("r", r), capacity=1, weight=0)
+    for r in reviewers:
+        for k in range(1, cap + 1):
+            graph.add_edge(("r", r), "sink", capacity=1, weight=2 * k - 1)
+    cost, _ = nx.network_simplex(graph)
+    return cost
+
+
+def test_loads_reach_the_minimum_sum_of_squares_of_a_min_cost_flow():
+    import random
+
+    rng = random.Random(7)
+    proposals = [f"p{i}" for i in range(60)]
+    reviewers = [f"r{j}" for j in range(17)]
+    # A clustered pattern: the first five reviewers are conflicted with most proposals.
+    conflicts = {(r, p) for r in reviewers[:5] for p in proposals[:45]}
+    conflicts |= {(r, p) for r in reviewers for p in proposals if rng.random() < 0.1}
+    fixed = {"p50": {"r0"}, "p51": {"r0", "r1"}}
+    assignment = assign_reviewers(
+        proposals, reviewers, conflicts=conflicts, max_load=14, fixed=fixed, seed=2
+    )
+    check_valid(assignment, proposals, 3, conflicts, 14, reviewers)
+    assert {"r0", "r1"} <= set(assignment["p51"]) and "r0" in assignment["p50"]
+    counts = loads(assignment, reviewers)
+    assert sum(c * c for c in counts) == min_cost_loads(
+        proposals, reviewers, 3, conflicts, 14, fixed
+    )
+    assert not improvable(assignment, reviewers, conflicts)

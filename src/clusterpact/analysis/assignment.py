@@ -2,35 +2,61 @@
 
 Every proposal gets ``per_proposal`` different reviewers, none of them conflicted
 with it, no reviewer more than ``max_load`` proposals, and the loads as even as the
-conflicts allow. As a flow problem (source -> proposal with capacity
-``per_proposal``, proposal -> unconflicted reviewer with capacity 1, reviewer ->
-sink) the even loads are a minimum-cost flow with the convex cost ``load**2`` on
-the reviewer arcs: the minimiser of a separable convex cost over the loads a flow
-can realise is the lexicographically optimal load vector (Fujishige 1980,
-"Lexicographically optimal base of a polymatroid with respect to a weight vector",
-Mathematics of Operations Research 5(2)); it has the smallest maximum and, given
-that, the largest minimum load, so max - min <= 1 whenever some assignment
-achieves it.
+conflicts allow.
 
-The flow is solved as a linear programme by the HiGHS dual simplex (scipy): the
-constraint matrix of a network flow is totally unimodular, so the optimal vertex
-is integral. A tiny seeded random cost per proposal-reviewer pair, summing to less
-than one, chooses among the equally balanced assignments, so a different ``seed``
-gives a different but equally balanced assignment and the same seed the same one.
+As a flow (source -> proposal with capacity ``per_proposal``, proposal ->
+unconflicted reviewer with capacity 1, reviewer -> sink with capacity ``max_load``)
+the most even loads are those of a minimum-cost flow with the convex cost
+``load**2`` on the reviewer arcs. A separable convex cost is minimised by the
+lexicographically optimal load vector (Fujishige 1980, "Lexicographically optimal
+base of a polymatroid with respect to a weight vector", Mathematics of Operations
+Research 5(2)): the smallest maximum load and, given that, the largest minimum, so
+``max - min <= 1`` whenever any assignment reaches it.
+
+The flow is optimal exactly when its residual graph has no negative cycle; here
+that means no chain of moves "reviewer a hands one of its proposals to b, b hands
+one of its own to c, ..." leads from a reviewer with load ``L`` to one with load
+``L - 2`` or less (such a chain lowers ``a`` by one and raises the last by one,
+lowering the cost). The algorithm:
+
+1. a greedy start: proposals with the fewest unconflicted reviewers first, each
+   taking the least-loaded reviewers that still have room (a seeded random order
+   among equal loads, so ``seed`` varies the assignment and fixes it);
+2. a proposal the greedy could not complete gets a reviewer through an augmenting
+   chain of moves ending at a reviewer with room; when there is none, the
+   proposal's unconflicted reviewers and everyone they could hand work to are
+   full, and :class:`InfeasibleAssignment` says so;
+3. while some reviewer can reach, by a chain of moves, one with at least two
+   fewer proposals, the shortest such chain is applied. Reachability between all
+   reviewers is a transitive closure by repeated Boolean matrix products.
+
+Officer-made (``fixed``) assignments are never moved.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linprog
 
 
 class InfeasibleAssignment(ValueError):
-    """No assignment meets the constraints; the message says which one cannot be met."""
+    """No assignment meets the constraints; the message says which one cannot be met.
+
+    ``code`` names the reason and ``params`` holds its values, so the Django layer
+    can show a translated message: ``no_reviewers``, ``too_few_unconflicted``
+    (proposal, available, needed), ``capacity`` (proposals, per_proposal, needed,
+    reviewers, max_load, available), ``fixed_conflict`` (reviewer, proposal),
+    ``fixed_too_many`` (proposal, kept, per_proposal), ``fixed_overloaded``
+    (reviewer, kept, max_load), ``blocked`` (proposal, max_load).
+    """
+
+    def __init__(self, message: str, *, code: str, params: Mapping[str, object]) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = dict(params)
 
 
 def _check_inputs(
@@ -59,13 +85,90 @@ def _check_inputs(
             if (reviewer, proposal) in conflicts:
                 raise InfeasibleAssignment(
                     f"Reviewer {reviewer} is kept on proposal {proposal} but has a conflict of "
-                    "interest with it."
+                    "interest with it.",
+                    code="fixed_conflict",
+                    params={"reviewer": reviewer, "proposal": proposal},
                 )
         if len(set(chosen)) > per_proposal:
             raise InfeasibleAssignment(
                 f"Proposal {proposal} has {len(set(chosen))} reviewers kept, more than the "
-                f"{per_proposal} per proposal."
+                f"{per_proposal} per proposal.",
+                code="fixed_too_many",
+                params={
+                    "proposal": proposal,
+                    "kept": len(set(chosen)),
+                    "per_proposal": per_proposal,
+                },
             )
+
+
+class _State:
+    """The assignment as Boolean matrices (proposals x reviewers) and the loads.
+
+    ``eligible``: not conflicted; ``fixed``: kept by the officer; ``assigned``: the
+    current assignment; ``load``: assignments per reviewer.
+    """
+
+    def __init__(self, eligible: np.ndarray, fixed: np.ndarray) -> None:
+        self.eligible = eligible
+        self.fixed = fixed
+        self.assigned = fixed.copy()
+        self.load = self.assigned.sum(axis=0).astype(np.int64)
+
+    def moves(self) -> np.ndarray:
+        """Reviewers x reviewers: a -> b when b can take over one of a's movable proposals."""
+        movable = (self.assigned & ~self.fixed).astype(np.float32)
+        open_ = (self.eligible & ~self.assigned).astype(np.float32)
+        return (movable.T @ open_) > 0
+
+    def path(self, sources: np.ndarray, targets: np.ndarray, moves: np.ndarray) -> list[int] | None:
+        """A shortest chain of moves from any source to any target reviewer (breadth first)."""
+        previous = np.full(len(self.load), -2, dtype=np.int64)
+        queue = deque(int(s) for s in np.flatnonzero(sources))
+        for s in queue:
+            previous[s] = -1
+        while queue:
+            node = queue.popleft()
+            if targets[node]:
+                chain = [node]
+                while previous[chain[-1]] >= 0:
+                    chain.append(int(previous[chain[-1]]))
+                return chain[::-1]
+            for nxt in np.flatnonzero(moves[node] & (previous == -2)):
+                previous[nxt] = node
+                queue.append(int(nxt))
+        return None
+
+    def shift(self, chain: list[int]) -> None:
+        """Apply the moves along ``chain``: its first reviewer loses one proposal, its last gains one.
+
+        Each move is chosen on the assignment before any of them: along a shortest
+        chain two moves never touch the same (proposal, reviewer) cell.
+        """
+        moves = []
+        for giver, taker in zip(chain, chain[1:], strict=False):
+            candidates = (
+                self.assigned[:, giver]
+                & ~self.fixed[:, giver]
+                & self.eligible[:, taker]
+                & ~self.assigned[:, taker]
+            )
+            moves.append((int(np.flatnonzero(candidates)[0]), giver, taker))
+        for proposal, giver, taker in moves:
+            self.assigned[proposal, giver] = False
+            self.assigned[proposal, taker] = True
+        self.load[chain[0]] -= 1
+        self.load[chain[-1]] += 1
+
+
+def _closure(moves: np.ndarray) -> np.ndarray:
+    """Reachability by one or more moves, by squaring (I + M) until it stops growing."""
+    reach = moves | np.eye(len(moves), dtype=bool)
+    while True:
+        squared = (reach.astype(np.float32) @ reach.astype(np.float32)) > 0
+        if np.array_equal(squared, reach):
+            return reach
+        reach = squared
 
 
 def assign_reviewers(
@@ -90,90 +193,109 @@ def assign_reviewers(
     if not proposals:
         return {}
     if not reviewers:
-        raise InfeasibleAssignment("There are no reviewers in the pool.")
+        raise InfeasibleAssignment(
+            "There are no reviewers in the pool.", code="no_reviewers", params={}
+        )
     if max_load is None:
         max_load = math.ceil(len(proposals) * per_proposal / len(reviewers))
     _check_inputs(proposals, reviewers, per_proposal, conflict_set, max_load, fixed)
 
+    p_index = {p: i for i, p in enumerate(proposals)}
     r_index = {r: j for j, r in enumerate(reviewers)}
-    for proposal in proposals:
-        free = sum(1 for r in reviewers if (r, proposal) not in conflict_set)
-        if free < per_proposal:
-            raise InfeasibleAssignment(
-                f"Proposal {proposal} has only {free} unconflicted reviewers; "
-                f"{per_proposal} are needed."
-            )
+    eligible = np.ones((len(proposals), len(reviewers)), dtype=bool)
+    for reviewer, proposal in conflict_set:
+        if reviewer in r_index and proposal in p_index:
+            eligible[p_index[proposal], r_index[reviewer]] = False
+    kept = np.zeros_like(eligible)
+    for proposal, chosen in fixed.items():
+        for reviewer in chosen:
+            kept[p_index[proposal], r_index[reviewer]] = True
+
+    free = eligible.sum(axis=1)
+    for i in np.flatnonzero(free < per_proposal):
+        raise InfeasibleAssignment(
+            f"Proposal {proposals[i]} has only {int(free[i])} unconflicted reviewers; "
+            f"{per_proposal} are needed.",
+            code="too_few_unconflicted",
+            params={"proposal": proposals[i], "available": int(free[i]), "needed": per_proposal},
+        )
     needed = len(proposals) * per_proposal
     if needed > len(reviewers) * max_load:
         raise InfeasibleAssignment(
             f"{len(proposals)} proposals with {per_proposal} reviewers each need {needed} "
             f"reviews, but {len(reviewers)} reviewers with at most {max_load} each give "
-            f"{len(reviewers) * max_load}."
+            f"{len(reviewers) * max_load}.",
+            code="capacity",
+            params={
+                "proposals": len(proposals),
+                "per_proposal": per_proposal,
+                "needed": needed,
+                "reviewers": len(reviewers),
+                "max_load": max_load,
+                "available": len(reviewers) * max_load,
+            },
         )
-    fixed_load = np.zeros(len(reviewers), dtype=np.int64)
-    for chosen in fixed.values():
-        for reviewer in chosen:
-            fixed_load[r_index[reviewer]] += 1
-    over = np.flatnonzero(fixed_load > max_load)
-    if len(over):
-        j = int(over[0])
+    state = _State(eligible, kept)
+    for j in np.flatnonzero(state.load > max_load):
         raise InfeasibleAssignment(
-            f"Reviewer {reviewers[j]} is kept on {int(fixed_load[j])} proposals, more than "
-            f"the maximum of {max_load}."
+            f"Reviewer {reviewers[j]} is kept on {int(state.load[j])} proposals, more than "
+            f"the maximum of {max_load}.",
+            code="fixed_overloaded",
+            params={"reviewer": reviewers[j], "kept": int(state.load[j]), "max_load": max_load},
         )
-
-    # Variables: one x per unconflicted (proposal, reviewer) pair, then one unit
-    # segment y[r, k] per reviewer and possible load k = 1..max_load with cost 2k - 1,
-    # so the cost of a load L is L**2.
-    pair_p: list[int] = []
-    pair_r: list[int] = []
-    lower: list[float] = []
-    for i, proposal in enumerate(proposals):
-        kept = fixed.get(proposal, frozenset())
-        for j, reviewer in enumerate(reviewers):
-            if (reviewer, proposal) in conflict_set:
-                continue
-            pair_p.append(i)
-            pair_r.append(j)
-            lower.append(1.0 if reviewer in kept else 0.0)
-    n_pairs = len(pair_p)
-    n_rev = len(reviewers)
-    n_seg = n_rev * max_load
-    pair_p_arr = np.asarray(pair_p, dtype=np.int64)
-    pair_r_arr = np.asarray(pair_r, dtype=np.int64)
 
     rng = np.random.default_rng(seed)
-    # Below 1/(needed + 1) each, the random costs of any assignment sum to less than
-    # one unit of load cost, so they only choose among equally balanced assignments.
-    jitter = rng.random(n_pairs) / (needed + 1)
-    seg_cost = np.tile(2.0 * np.arange(1, max_load + 1) - 1.0, n_rev)
-    cost = np.concatenate([jitter, seg_cost])
+    # Below 1, so it only orders reviewers of equal load.
+    tie = rng.random((len(proposals), len(reviewers)))
+    order = np.lexsort((rng.random(len(proposals)), free))
+    short: list[int] = []
+    for i in order:
+        missing = per_proposal - int(state.assigned[i].sum())
+        if missing <= 0:
+            continue
+        room = eligible[i] & ~state.assigned[i] & (state.load < max_load)
+        candidates = np.flatnonzero(room)
+        chosen = candidates[np.argsort(state.load[candidates] + tie[i, candidates])[:missing]]
+        state.assigned[i, chosen] = True
+        state.load[chosen] += 1
+        if len(chosen) < missing:
+            short.append(int(i))
 
-    # Rows 0..P-1: each proposal gets per_proposal reviewers.
-    # Rows P..P+R-1: a reviewer's assignments equal the sum of its load segments.
-    n_prop = len(proposals)
-    seg_rev = np.repeat(np.arange(n_rev), max_load)
-    rows = np.concatenate([pair_p_arr, n_prop + pair_r_arr, n_prop + seg_rev])
-    cols = np.concatenate([np.arange(n_pairs), np.arange(n_pairs), n_pairs + np.arange(n_seg)])
-    vals = np.concatenate([np.ones(n_pairs), np.ones(n_pairs), -np.ones(n_seg)])
-    a_eq = sparse.csr_matrix((vals, (rows, cols)), shape=(n_prop + n_rev, n_pairs + n_seg))
-    b_eq = np.concatenate([np.full(n_prop, float(per_proposal)), np.zeros(n_rev)])
-    bounds = np.column_stack(
-        [np.concatenate([np.asarray(lower), np.zeros(n_seg)]), np.ones(n_pairs + n_seg)]
-    )
-    solution = linprog(cost, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs-ds")
-    if solution.status == 2:
-        raise InfeasibleAssignment(
-            f"No assignment gives every proposal {per_proposal} unconflicted reviewers with "
-            f"at most {max_load} proposals per reviewer; raise the maximum load or widen the pool."
-        )
-    if solution.status != 0:
-        raise RuntimeError(f"the assignment solver stopped: {solution.message}")
-    chosen_pairs = np.flatnonzero(solution.x[:n_pairs] > 0.5)
-    result: dict[str, list[str]] = {p: [] for p in proposals}
-    for k in chosen_pairs:
-        result[proposals[pair_p_arr[k]]].append(reviewers[pair_r_arr[k]])
-    for proposal, assigned in result.items():
-        if len(assigned) != per_proposal:
-            raise RuntimeError(f"the assignment solver gave {proposal} {len(assigned)} reviewers")
-    return {p: tuple(sorted(rs, key=r_index.__getitem__)) for p, rs in result.items()}
+    for i in short:
+        while state.assigned[i].sum() < per_proposal:
+            sources = eligible[i] & ~state.assigned[i]
+            chain = state.path(sources, state.load < max_load, state.moves())
+            if chain is None:
+                raise InfeasibleAssignment(
+                    f"Proposal {proposals[i]} still lacks a reviewer: its unconflicted "
+                    "reviewers, and every reviewer they could pass one of their proposals to, "
+                    f"are at the maximum load of {max_load}. Raise the maximum load or widen "
+                    "the pool.",
+                    code="blocked",
+                    params={"proposal": proposals[i], "max_load": max_load},
+                )
+            # The first reviewer hands one of its proposals down the chain, then takes this one.
+            if len(chain) > 1:
+                state.shift(chain)
+            state.assigned[i, chain[0]] = True
+            state.load[chain[0]] += 1
+
+    while state.load.max() - state.load.min() > 1:
+        moves = state.moves()
+        reach = _closure(moves)
+        gap = state.load[:, None] - state.load[None, :]
+        improvable = reach & (gap >= 2)
+        if not improvable.any():
+            break
+        # The widest gap first: the largest drop in the sum of squared loads.
+        a, b = np.unravel_index(np.argmax(np.where(improvable, gap, -1)), gap.shape)
+        sources = np.zeros(len(reviewers), dtype=bool)
+        sources[a] = True
+        targets = np.zeros(len(reviewers), dtype=bool)
+        targets[b] = True
+        state.shift(state.path(sources, targets, moves))
+
+    return {
+        p: tuple(reviewers[j] for j in np.flatnonzero(state.assigned[i]))
+        for i, p in enumerate(proposals)
+    }
