@@ -101,6 +101,10 @@ def test_the_form_proposes_the_profiles_region_and_drops_it_for_operating_aid(
     ClusterAidProfile.objects.create(cluster=cluster_a, region_type=RegionType.A_AREA)
     cluster_a.refresh_from_db()
     assert GrantForm(cluster=cluster_a).initial["region_type"] == RegionType.A_AREA
+    # The view passes a new grant of the cluster, whose own fields are blank.
+    form = GrantForm(instance=Grant(cluster=cluster_a), cluster=cluster_a)
+    assert form.initial["region_type"] == RegionType.A_AREA
+    assert form.initial["recipient"] == org_a.pk
     data = {
         "funding_line": basic_line.pk,
         "kind": GrantKind.OPERATING,

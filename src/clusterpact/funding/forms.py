@@ -56,11 +56,12 @@ class GrantForm(forms.ModelForm):
         self.fields["recipient"].queryset = Organisation.objects.filter(
             Q(kind=OrganisationKind.CLUSTER_ORGANISATION) | Q(memberships__cluster=cluster)
         ).distinct()
-        if not self.instance.pk and cluster.cluster_organisation_id:
-            self.initial.setdefault("recipient", cluster.cluster_organisation_id)
+        # A new grant's instance gives empty initial values; the cluster's defaults replace them.
+        if not self.instance.pk and not self.initial.get("recipient"):
+            self.initial["recipient"] = cluster.cluster_organisation_id
         profile = getattr(cluster, "aid_profile", None)
-        if not self.instance.pk and profile is not None:
-            self.initial.setdefault("region_type", profile.region_type)
+        if not self.instance.pk and profile is not None and not self.initial.get("region_type"):
+            self.initial["region_type"] = profile.region_type
 
     def clean(self):
         data = super().clean()

@@ -85,7 +85,7 @@ GRANT_SPEC = TableSpec(
 )
 GRANT_COLUMNS = GRANT_SPEC.codes
 # The columns that describe the grant itself (as opposed to one of its years).
-_GRANT_FIELDS = GRANT_COLUMNS[1:12]
+_GRANT_FIELDS = GRANT_COLUMNS[2:12]
 
 PROJECT_SPEC = TableSpec(
     (
@@ -238,20 +238,29 @@ def _choice(cells: _RowReader, column: str, choices, default: str | None = None)
     return cells.choice(column, _words(choices), [v for v in choices.values if v])
 
 
-def _consistent(
-    first_row: int, first: Mapping, values: Mapping, columns: Iterable[str]
-) -> list[str]:
-    """Columns a later row of the same grant or project fills differently from its first row."""
-    return [c for c in columns if values.get(c) is not None and values.get(c) != first.get(c)]
+def _differing(row: Row, first, later, columns: Iterable[str], value) -> list[str]:
+    """Columns a later row of the same grant or project fills with another value than its first
+    row (compared as read, so "basic funding" names the same line as "Basic funding")."""
+    return [
+        c for c in columns if row.values.get(c) is not None and value(first, c) != value(later, c)
+    ]
+
+
+def _grant_value(item: GrantItem, column: str):
+    return item.fields[column]
+
+
+def _project_value(item: ProjectItem, column: str):
+    if column == "clusters":
+        return {c.pk for c in item.clusters}
+    if column == "transition_priorities":
+        return {p.pk for p in item.priorities}
+    return item.fields[column]
 
 
 def _sorted(problems: Iterable[Problem], columns: Sequence[str]) -> tuple[Problem, ...]:
     order = {code: index for index, code in enumerate(columns)}
     return tuple(sorted(problems, key=lambda p: (p.row or 0, order.get(p.column or "", -1))))
-
-
-def _text_cells(row: Row) -> dict:
-    return {k: (str(v).strip() if isinstance(v, str) else v) for k, v in row.values.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -333,7 +342,6 @@ def preview_grants(data: bytes, *, filename: str) -> Preview:
     table = read_table(data, filename, GRANT_SPEC)
     problems = list(table.problems)
     items: dict[tuple[str, str], GrantItem] = {}
-    first_values: dict[tuple[str, str], dict] = {}
     if table.rows:
         lookups = _Lookups(table.rows, ("recipient",))
         for row in table.rows:
@@ -344,9 +352,8 @@ def preview_grants(data: bytes, *, filename: str) -> Preview:
             item = items.get(key)
             if item is None:
                 items[key] = parsed
-                first_values[key] = _text_cells(row)
                 continue
-            differing = _consistent(item.row, first_values[key], _text_cells(row), _GRANT_FIELDS)
+            differing = _differing(row, item, parsed, _GRANT_FIELDS, _grant_value)
             if differing:
                 problems.append(
                     Problem(
@@ -506,7 +513,6 @@ def preview_projects(data: bytes, *, filename: str) -> Preview:
     table = read_table(data, filename, PROJECT_SPEC)
     problems = list(table.problems)
     items: dict[str, ProjectItem] = {}
-    first_values: dict[str, dict] = {}
     if table.rows:
         lookups = _Lookups(table.rows, ("participant",))
         for row in table.rows:
@@ -517,9 +523,8 @@ def preview_projects(data: bytes, *, filename: str) -> Preview:
             item = items.get(key)
             if item is None:
                 items[key] = parsed
-                first_values[key] = _text_cells(row)
                 continue
-            differing = _consistent(item.row, first_values[key], _text_cells(row), _PROJECT_FIELDS)
+            differing = _differing(row, item, parsed, _PROJECT_FIELDS, _project_value)
             if differing:
                 problems.append(
                     Problem(
