@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clusterpact.analysis.specialisation import (
     SAMPLE_CSV,
@@ -200,3 +202,44 @@ def test_the_shipped_sample_reads_and_gives_stars():
     rated = stars(location_quotients(frame))
     assert rated["stars"].max() >= 2
     assert rated["lq"].min() > 0
+
+
+_REGIONS = ["BE10", "BE21", "NL41", "DEA2", "LU00"]
+_SECTORS = ["C", "F", "G", "J", "M"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from(_REGIONS), st.sampled_from(_SECTORS)),
+        st.one_of(st.none(), st.integers(0, 2_000_000)),
+        min_size=1,
+    ),
+    labelled=st.booleans(),
+    indicator_column=st.sampled_from(["indic_sb", "indic_sbs"]),
+)
+def test_any_export_reads_back_to_its_values(cells, labelled, indicator_column):
+    code = "V16110" if indicator_column == "indic_sb" else "EMP_LOC_NR"
+    label = ":label, with a comma" if labelled else ""
+    lines = [
+        f"DATAFLOW,LAST UPDATE,freq,nace_r2,{indicator_column},geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG"
+    ]
+    for (region, sector), value in cells.items():
+        text, flag = ("", "c") if value is None else (str(value), "")
+        lines.append(
+            f'ESTAT:X(1.0),01/01/25 00:00:00,A,"{sector}{label}","{code}{label}",'
+            f'"{region}{label}",2022,{text},{flag}'
+        )
+    expected = sorted(
+        (
+            {"region": r, "sector": s, "employees": float(v)}
+            for (r, s), v in cells.items()
+            if v is not None
+        ),
+        key=lambda row: (row["region"], row["sector"]),
+    )
+    if not expected:
+        with pytest.raises(InputError, match="no employment values"):
+            read_sbs_csv("\n".join(lines).encode())
+        return
+    assert read_sbs_csv("\n".join(lines).encode()).to_dicts() == expected
