@@ -200,9 +200,9 @@ def cluster_year_measures(
 ) -> pl.DataFrame:
     """Network, diversity, reach and concentration measures per cluster and year.
 
-    Rows of ``participations`` without a cluster count for the history (who
-    had an earlier project, who bridges clusters is only about clustered
-    projects) but give no row of their own. Participants missing from
+    Rows of ``participations`` without a cluster give no row of their own but
+    count for the history (whether an organisation had a project in an
+    earlier year); bridges are about clustered projects only. Participants missing from
     ``organisations`` count as participants and in the network, and are left
     out of the shares whose attribute they lack (helix role, SME, founding
     year), which are shares of the participants with a known value.
