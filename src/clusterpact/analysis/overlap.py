@@ -37,7 +37,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -75,32 +75,35 @@ def stop_words(language: str) -> frozenset[str]:
     return _stop_words(language)
 
 
-def _tokens(text: str, folded: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(folded, display) pairs of the words of ``text``: display is the lower-case form with accents.
+def _bag(text: str, folded: dict[str, str] | None = None) -> Counter[tuple[str, str]]:
+    """Occurrences of each (folded, display) word of ``text``; display is lower case with accents.
 
-    ``folded`` caches the folded form of each word across texts.
+    ``folded`` caches the folded form of each word across texts ("" for a dropped word).
     """
     cache = {} if folded is None else folded
-    out = []
-    for word in _WORD.findall(unicodedata.normalize("NFC", text).casefold()):
+    bag: Counter[tuple[str, str]] = Counter()
+    for word, n in Counter(_WORD.findall(unicodedata.normalize("NFC", text).casefold())).items():
         form = cache.get(word)
         if form is None:
-            form = cache[word] = "" if len(word) < 2 or word.isdigit() else fold(word)
+            # Plain ASCII needs no folding: it is already lower case without accents.
+            dropped = len(word) < 2 or word.isdigit()
+            form = cache[word] = "" if dropped else word if word.isascii() else fold(word)
         if form:
-            out.append((form, word))
-    return out
+            bag[(form, word)] += n
+    return bag
 
 
-def _language_of(folded: Iterable[str], default: str) -> str:
+@cache
+def _distinctive() -> tuple[frozenset[str], frozenset[str]]:
     nl, en = stop_words("nl"), stop_words("en")
     # Words on both lists ("in", "is", "over", "was") tell nothing.
-    only_nl, only_en = nl - en, en - nl
-    n_nl = n_en = 0
-    for word in folded:
-        if word in only_nl:
-            n_nl += 1
-        elif word in only_en:
-            n_en += 1
+    return nl - en, en - nl
+
+
+def _language_of(bag: Mapping[tuple[str, str], int], default: str) -> str:
+    only_nl, only_en = _distinctive()
+    n_nl = sum(n for (word, _), n in bag.items() if word in only_nl)
+    n_en = sum(n for (word, _), n in bag.items() if word in only_en)
     if n_nl == n_en:
         return default
     return "nl" if n_nl > n_en else "en"
@@ -112,7 +115,7 @@ def detect_language(text: str, *, default: str = "nl") -> str:
     A text with as many Dutch as English stop words (for example none, as in a
     list of keywords) gets ``default``.
     """
-    return _language_of((f for f, _ in _tokens(text)), default)
+    return _language_of(_bag(text), default)
 
 
 class _DutchPorter(DutchPorterStemmer):
@@ -202,13 +205,14 @@ class _Splitter:
     """Splits Dutch compounds into parts that the compared texts also use as words."""
 
     def __init__(self, lexicon: frozenset[str]) -> None:
-        self._lexicon = lexicon
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def _known(self, part: str) -> bool:
-        lex = self._lexicon
+        known = set(lexicon)
         # A part may stand alone only in an inflected form: batterij(en), onderzoek(s).
-        return part in lex or part + "en" in lex or part + "s" in lex or part + "e" in lex
+        for word in lexicon:
+            for ending in ("en", "s", "e"):
+                if word.endswith(ending) and len(word) - len(ending) >= MIN_PART:
+                    known.add(word[: -len(ending)])
+        self._known = frozenset(known)
+        self._cache: dict[str, tuple[str, ...]] = {}
 
     def parts(self, word: str) -> tuple[str, ...]:
         """The parts of ``word``, or () when it is not a compound of known words."""
@@ -216,42 +220,47 @@ class _Splitter:
             return ()
         found = self._cache.get(word)
         if found is None:
-            found = tuple(self._split(word, depth=3) or ())
+            cuts = _cuts(word)
+            found = tuple(self._split_known(word, cuts, 3) or self._split_half_known(cuts) or ())
             self._cache[word] = found
         return found
 
-    def _split(self, word: str, depth: int) -> list[str] | None:
-        return self._split_known(word, depth) or self._split_half_known(word)
-
-    def _cuts(self, word: str):
-        """(head, tail) around every cut, longest head first, linking s/e/en dropped."""
-        for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
-            head, rest = word[:i], word[i:]
-            for link in _LINKS:
-                if rest.startswith(link) and len(rest) - len(link) >= MIN_PART:
-                    yield head, rest[len(link) :]
-
-    def _split_known(self, word: str, depth: int) -> list[str] | None:
-        for head, tail in self._cuts(word):
-            if not self._known(head):
+    def _split_known(self, word: str, cuts: list[tuple[str, str]], depth: int) -> list[str] | None:
+        known = self._known
+        for head, tail in cuts:
+            if head not in known:
                 continue
-            if self._known(tail):
+            if tail in known:
                 return [head, tail]
             if depth > 1 and len(tail) >= MIN_COMPOUND:
-                sub = self._split_known(tail, depth - 1)
+                sub = self._split_known(tail, _cuts(tail), depth - 1)
                 if sub:
                     return [head, *sub]
         return None
 
-    def _split_half_known(self, word: str) -> list[str] | None:
+    def _split_half_known(self, cuts: list[tuple[str, str]]) -> list[str] | None:
         # One known part suffices when the other is long enough not to be a suffix
         # (regio+nale is not a compound; waterstof+economie is).
-        for head, tail in self._cuts(word):
-            if (self._known(head) and len(tail) >= MIN_UNKNOWN_PART) or (
-                self._known(tail) and len(head) >= MIN_UNKNOWN_PART
+        known = self._known
+        for head, tail in cuts:
+            if (head in known and len(tail) >= MIN_UNKNOWN_PART) or (
+                tail in known and len(head) >= MIN_UNKNOWN_PART
             ):
                 return [head, tail]
         return None
+
+
+def _cuts(word: str) -> list[tuple[str, str]]:
+    """(head, tail) around every cut, longest head first, a linking s, en or e dropped."""
+    n = len(word)
+    out = []
+    for i in range(n - MIN_PART, MIN_PART - 1, -1):
+        head = word[:i]
+        for link in _LINKS:
+            j = i + len(link)
+            if n - j >= MIN_PART and word.startswith(link, i):
+                out.append((head, word[j:]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -308,58 +317,81 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
     bags: list[Counter[tuple[str, str]]] = []
     languages: list[str] = []
     for text in texts:
-        tokens = _tokens(text, folded)
-        languages.append(_language_of((f for f, _ in tokens), "nl"))
-        bags.append(Counter(t for t in tokens if t[0] not in stops))
+        bag = _bag(text, folded)
+        languages.append(_language_of(bag, "nl"))
+        for key in [k for k in bag if k[0] in stops]:
+            del bag[key]
+        bags.append(bag)
     lexicon = frozenset(
-        f
+        word
         for bag, lang in zip(bags, languages, strict=True)
         if lang == "nl"
-        for f, _ in bag
-        if len(f) >= MIN_PART
+        for word, _ in bag
+        if len(word) >= MIN_PART
     )
+
+    # Each distinct (word, display form, language) is an entry; texts count entries,
+    # and a sparse entries x terms matrix adds each entry to its stem and the stems of
+    # its compound parts, so the per-word work is done once per entry, not per text.
+    entry_of: dict[tuple[str, str, str], int] = {}
+    rows: list[np.ndarray] = []
+    cols: list[list[int]] = []
+    vals: list[list[int]] = []
+    for d, (bag, lang) in enumerate(zip(bags, languages, strict=True)):
+        ids = [entry_of.setdefault((w, shown, lang), len(entry_of)) for w, shown in bag]
+        cols.append(ids)
+        vals.append(list(bag.values()))
+        rows.append(np.full(len(ids), d, dtype=np.int64))
+    n_docs = len(texts)
+    entries = list(entry_of)
+    counts = sparse.csr_matrix(
+        (
+            np.concatenate([np.asarray(v, dtype=float) for v in vals]) if vals else np.zeros(0),
+            (
+                np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+                np.concatenate([np.asarray(c, dtype=np.int64) for c in cols])
+                if cols
+                else np.zeros(0, dtype=np.int64),
+            ),
+        ),
+        shape=(n_docs, len(entries)),
+    )
+
     splitter = _Splitter(lexicon)
-
     column: dict[str, int] = {}
-
-    def column_of(term: str) -> int:
-        col = column.get(term)
-        if col is None:
-            col = column[term] = len(column)
-        return col
-
-    # Per distinct word and language: its term column and those of its compound parts.
     analysed: dict[tuple[str, str], tuple[int, tuple[tuple[int, str], ...]]] = {}
-    form_counts: Counter[tuple[int, str]] = Counter()
-    indptr = [0]
-    indices: list[int] = []
-    counts: list[int] = []
-    for bag, lang in zip(bags, languages, strict=True):
-        tf: Counter[int] = Counter()
-        for (word, shown), n in bag.items():
-            entry = analysed.get((word, lang))
-            if entry is None:
-                parts = splitter.parts(word) if lang == "nl" else ()
-                entry = analysed[(word, lang)] = (
-                    column_of(stem(word, lang)),
-                    tuple((column_of(stem(p, lang)), p) for p in parts),
-                )
-            col, parts = entry
-            tf[col] += n
-            form_counts[(col, shown)] += n
-            for part_col, part in parts:
-                tf[part_col] += n
-                form_counts[(part_col, part)] += n
-        for col in sorted(tf):
-            indices.append(col)
-            counts.append(tf[col])
-        indptr.append(len(indices))
-
-    n_docs, n_terms = len(texts), len(column)
-    tf_matrix = sparse.csr_matrix(
-        (np.asarray(counts, dtype=float), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(n_docs, n_terms),
+    expand_rows: list[int] = []
+    expand_cols: list[int] = []
+    forms: list[list[tuple[int, str]]] = []
+    for e, (word, shown, lang) in enumerate(entries):
+        found = analysed.get((word, lang))
+        if found is None:
+            parts = splitter.parts(word) if lang == "nl" else ()
+            found = analysed[(word, lang)] = (
+                column.setdefault(stem(word, lang), len(column)),
+                tuple((column.setdefault(stem(p, lang), len(column)), p) for p in parts),
+            )
+        col, parts = found
+        expand_rows.append(e)
+        expand_cols.append(col)
+        entry_forms = [(col, shown)]
+        for part_col, part in parts:
+            expand_rows.append(e)
+            expand_cols.append(part_col)
+            entry_forms.append((part_col, part))
+        forms.append(entry_forms)
+    n_terms = len(column)
+    expand = sparse.csr_matrix(
+        (np.ones(len(expand_rows)), (expand_rows, expand_cols)), shape=(len(entries), n_terms)
     )
+    tf_matrix = sparse.csr_matrix(counts @ expand)
+    tf_matrix.sort_indices()
+    totals = np.asarray(counts.sum(axis=0)).ravel()
+    form_counts: Counter[tuple[int, str]] = Counter()
+    for e, entry_forms in enumerate(forms):
+        for pair in entry_forms:
+            form_counts[pair] += int(totals[e])
+
     df = np.bincount(tf_matrix.indices, minlength=n_terms)
     idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     weights = tf_matrix.copy()
