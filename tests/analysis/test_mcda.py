@@ -187,3 +187,14 @@ def test_rank_shares_form_a_doubly_stochastic_table_and_dominated_never_lead(see
     assert table.sum(axis=0) == pytest.approx(np.ones(m))
     for name in rank(scores, weights, names).dominated:
         assert result.first_place_share[name] == 0.0
+
+
+def test_slicing_the_draws_does_not_change_the_result(monkeypatch):
+    from clusterpact.analysis import mcda
+
+    scores = np.round(np.random.default_rng(9).uniform(0, 5, size=(6, 4)) * 2) / 2
+    whole = sensitivity(scores, np.ones(4), [f"a{i}" for i in range(6)], draws=3000)
+    monkeypatch.setattr(mcda, "_COMPARISON_ELEMENTS", 7 * 36)  # slices of 7 draws
+    sliced = sensitivity(scores, np.ones(4), [f"a{i}" for i in range(6)], draws=3000)
+    for name, shares in whole.rank_shares.items():
+        assert sliced.rank_shares[name] == pytest.approx(shares, abs=1e-12)

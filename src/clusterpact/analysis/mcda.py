@@ -22,6 +22,8 @@ from clusterpact.analysis._inputs import InputError
 #: weights such as 0.1 + 0.2 make exact float equality too strict.
 TIE_TOLERANCE = 1e-9
 
+_COMPARISON_ELEMENTS = 4_000_000
+
 
 @dataclass(frozen=True)
 class Ranking:
@@ -169,6 +171,25 @@ def sensitivity(
     np.clip(drawn_scores, low, high, out=drawn_scores)
     totals = np.einsum("dmk,dk->dm", drawn_scores, drawn_weights)
 
+    counts = np.zeros(m * m)
+    # The pairwise comparison is draws × m × m; in slices it stays near 32 MB whatever m is.
+    step = max(1, _COMPARISON_ELEMENTS // (m * m))
+    for start in range(0, draws, step):
+        counts += _place_counts(totals[start : start + step])
+    shares = counts.reshape(m, m) / draws
+    return Sensitivity(
+        first_place_share={n: float(shares[i, 0]) for i, n in enumerate(names)},
+        rank_shares={n: tuple(float(x) for x in shares[i]) for i, n in enumerate(names)},
+        draws=draws,
+        weight_spread=weight_spread,
+        score_spread=score_spread,
+        seed=seed,
+    )
+
+
+def _place_counts(totals: np.ndarray) -> np.ndarray:
+    """Places taken per alternative over the draws of ``totals`` (draws × m), ties split; m × m flat."""
+    draws, m = totals.shape
     tol = _tolerance(totals)[:, :, None]
     difference = totals[:, None, :] - totals[:, :, None]  # [d, a, b] = T_b − T_a
     ahead = (difference > tol).sum(axis=2)
@@ -183,15 +204,7 @@ def sensitivity(
             weights=(1.0 / tied)[sharing],
             minlength=m * m,
         )
-    shares = counts.reshape(m, m) / draws
-    return Sensitivity(
-        first_place_share={n: float(shares[i, 0]) for i, n in enumerate(names)},
-        rank_shares={n: tuple(float(x) for x in shares[i]) for i, n in enumerate(names)},
-        draws=draws,
-        weight_spread=weight_spread,
-        score_spread=score_spread,
-        seed=seed,
-    )
+    return counts
 
 
 def _leader(totals: np.ndarray) -> int:
