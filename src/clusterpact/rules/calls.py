@@ -1,7 +1,8 @@
 """Rules of a call for proposals: eligibility, score checks, ranking and the funding line.
 
-Defaults follow Horizon Europe evaluation practice (General Annexes to the Work
-Programme 2023-2025, annex D and F; Standard briefing for experts): criteria scored
+Defaults follow Horizon Europe evaluation practice (the General Annexes to the Work
+Programme 2023-2025 on evaluation, scoring, thresholds and the ranking of proposals
+with the same score): criteria scored
 0-5 in half points, a threshold of 3 per criterion and 10 for the sum; weights,
 where a call uses them, order the proposals but never decide whether one passes.
 Tied proposals are ordered by, in turn: covering a part of the call that no
