@@ -29,6 +29,10 @@ PROJECTS = Decimal(300_000)
 
 @pytest.fixture
 def funded_a(cluster_a):
+    return fund_cluster(cluster_a)
+
+
+def fund_cluster(cluster_a):
     """400,000 a year of operating aid 2017–2026 on 1,000,000 eligible costs, 450,000 private
     cofinancing a year, and 300,000 of earmarked project funds in each of 2024–2026."""
     org = make_organisation(

@@ -109,7 +109,7 @@ def test_changing_a_weight_reranks_through_htmx(client, officer, scored_a):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="ranking">')
+    assert html.lstrip().startswith('<div id="ranking-result"')
     rows = _rows(html)
     assert rows[0][:2] == ("transition", "4,08")
     assert rows[1][:2] == ("continue", "4,00")
@@ -141,6 +141,7 @@ def test_all_zero_weights_are_refused(client, officer, scored_a):
         reverse("scenarios:weights", args=[scored_a.pk]), data, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 400
+    assert 'id="weights-error"' in response.content.decode()
     assert {w.weight for w in scored_a.weights.all()} == {1}
 
 

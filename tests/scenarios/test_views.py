@@ -127,7 +127,7 @@ def test_budget_form_changes_the_verdict(client, officer, draft_a):
         )
     assert client.post(url, data).status_code == 302
     html = client.get(url).content.decode()
-    assert 'id="verdict"' in html
+    assert 'id="verdict-continue"' in html
     assert 'data-check="operating_aid_duration"' not in html
 
 

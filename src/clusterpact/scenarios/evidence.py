@@ -98,7 +98,8 @@ def funding_items(cluster: Cluster, *, today: dt.date) -> tuple[Item, ...]:
     if not picture.timeline:
         return ()
     source = _("Funding: grants and private cofinancing")
-    last = picture.timeline[-1].year
+    # The timeline runs one year past the aid period; the figures are as of the last year with money.
+    last = max((t.year for t in picture.timeline if t.public or t.private), default=today.year)
     items = [
         Item(
             _("Public money, total (EUR)"),
@@ -133,7 +134,7 @@ def funding_items(cluster: Cluster, *, today: dt.date) -> tuple[Item, ...]:
     items.append(
         Item(
             _("Compliance panel"),
-            _("%(breaches)s breaches, %(warnings)s warnings")
+            _("Breaches: %(breaches)s; warnings: %(warnings)s")
             % {"breaches": breaches, "warnings": warnings},
             today.year,
             _("State-aid rules engine, as of %(date)s") % {"date": today.isoformat()},

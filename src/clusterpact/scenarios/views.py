@@ -177,8 +177,15 @@ def save_weights(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
     if request.headers.get("HX-Request"):
+        # Only the result is swapped: the form keeps what the user typed (and swapping
+        # inputs would copy their style attributes, which the CSP refuses).
         context = _assessment_context(request, item, weights_form=form)
-        return render(request, "scenarios/_ranking.html", context, status=200 if saved else 400)
+        context["weights_error"] = " ".join(
+            str(message) for messages_ in form.errors.values() for message in messages_
+        )
+        return render(
+            request, "scenarios/_ranking_result.html", context, status=200 if saved else 400
+        )
     if saved:
         messages.success(request, _("Weights saved; the ranking is recomputed."))
         return redirect(f"{item.get_absolute_url()}#ranking-h")
