@@ -118,3 +118,36 @@ def test_the_cluster_page_and_the_excel_export_show_the_rendered_sentence(
     xlsx = client.get("/funding/clusters/alpha/compliance/xlsx/", HTTP_ACCEPT_LANGUAGE="en")
     sheet = load_workbook(BytesIO(xlsx.content)).active
     assert sentence in [row[5] for row in sheet.iter_rows(values_only=True)]
+
+
+def test_every_figure_the_checks_emit_has_a_translated_name():
+    from clusterpact.funding.messages import FIGURE_LABELS
+    from tests.rules.test_state_aid_messages import emitted
+
+    keys = {key for verdict in emitted() for key in verdict.figures}
+    assert keys - set(FIGURE_LABELS) == set()
+
+
+def test_figures_read_in_the_locale_with_labels_for_codes_and_booleans():
+    from clusterpact.funding.messages import figure_rows
+
+    figures = {
+        "operating_aid": D(600_000),
+        "intensity": D("0.6"),
+        "region_type": "107(3)(a)",
+        "publication_required": True,
+        "year": 2018,
+        "late_grants": (),
+    }
+    with translation.override("en"):
+        assert figure_rows(figures) == [
+            ("Operating aid (EUR)", "600,000"),
+            ("Aid intensity (share of eligible costs)", "0.60"),
+            ("Region type", "Art. 107(3)(a) area"),
+            ("Publication required", "Yes"),
+            ("Year", "2018"),
+            ("Grants after the period", "—"),
+        ]
+    with translation.override("nl"):
+        assert figure_rows(figures)[0][1] == "600.000"
+        assert figure_rows(figures)[1][1] == "0,60"

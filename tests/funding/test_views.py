@@ -214,3 +214,28 @@ def test_panel_rows_put_breaches_and_warnings_first():
         ]
     )
     assert [r["check"] for r in rows] == ["b", "c", "a"]
+
+
+def test_what_if_with_planned_amounts_names_the_first_failing_years(
+    client, officer, cluster_a, grant_a
+):
+    # 2017: 400,000 on 1,000,000. Planned 2018-2020: 600,000 a year on 1,000,000 of costs.
+    # Cumulative 2018: 1,000,000 / 2,000,000 = 50 % (ok); 2019: 1,600,000 / 3,000,000 > 50 %.
+    # The Flemish yearly ceiling of 500,000 fails in 2018 already.
+    client.force_login(officer)
+    response = client.get(
+        "/funding/clusters/alpha/?scenario=extend&years=3&aid_per_year=600000"
+        "&costs_per_year=1000000",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    what_if = response.context["what_if"]
+    assert what_if.first_failure("operating_aid_intensity") == 2019
+    assert what_if.first_failure("yearly_ceiling") == 2018
+    assert what_if.row(2019).operating_aid_cumulative == Decimal(1_600_000)
+    assert what_if.row(2018).room_intensity == Decimal(0)
+    rows = {r.year: (status, failing) for r, status, failing in response.context["what_if_rows"]}
+    # No fee income is recorded, so only the private cofinancing fails before the plan starts.
+    assert rows[2017] == ("Breach", ["Private cofinancing"])
+    assert "Operating aid intensity" not in rows[2018][1]
+    assert "Operating aid intensity" in rows[2019][1]
+    assert rows[2019][0] == "Breach"

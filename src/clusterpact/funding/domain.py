@@ -337,16 +337,48 @@ def funding_picture(cluster: Cluster, *, as_of: dt.date) -> FundingPicture:
 SCENARIOS = ("none", "extend", "stop", "project_only")
 
 
+def _planned_costs(history: sa.AidHistory, total: Decimal) -> dict[str, Decimal]:
+    """``total`` eligible costs a year, split over the categories as in the last year of
+    operating aid (all animation when that year declared none)."""
+    last_year = max(y for g in history.of_kind(sa.GrantKind.OPERATING) for y in g.aid)
+    last: dict[str, Decimal] = defaultdict(Decimal)
+    for grant in history.of_kind(sa.GrantKind.OPERATING):
+        for category, amount in grant.eligible_costs.get(last_year, {}).items():
+            last[category] += amount
+    base = sum(last.values(), ZERO)
+    if not base:
+        return {sa.CostCategory.ANIMATION.value: total}
+    return {category: total * amount / base for category, amount in last.items()}
+
+
 def run_what_if(
-    cluster: Cluster, *, scenario: str, years: int = 3, year: int | None = None
+    cluster: Cluster,
+    *,
+    scenario: str,
+    years: int = 3,
+    year: int | None = None,
+    aid_per_year: Decimal | None = None,
+    costs_per_year: Decimal | None = None,
 ) -> sa.WhatIf:
     """The per-year what-if for one scenario: extend N years, stop after ``year``, or move
-    to project-only funding from ``year + 1``."""
+    to project-only funding from ``year + 1``.
+
+    Extending repeats the last year's operating aid and costs unless the planned
+    ``aid_per_year`` or ``costs_per_year`` (eligible costs, split over the
+    categories as in the last year) are given.
+    """
     history = adapters.aid_history(cluster)
     scheme = adapters.scheme_for(cluster)
     if history.of_kind(sa.GrantKind.OPERATING):
         if scenario == "extend":
-            history = sa.extend_operating(history, years)
+            history = sa.extend_operating(
+                history,
+                years,
+                aid_per_year=aid_per_year,
+                costs_per_year=(
+                    _planned_costs(history, costs_per_year) if costs_per_year is not None else None
+                ),
+            )
         elif scenario == "stop" and year is not None:
             history = sa.stop_operating_after(history, year)
         elif scenario == "project_only" and year is not None:

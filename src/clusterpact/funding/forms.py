@@ -143,6 +143,22 @@ class WhatIfForm(forms.Form):
     year = forms.IntegerField(
         label=_("Last year of basic funding"), min_value=2000, max_value=2100, required=False
     )
+    aid_per_year = forms.DecimalField(
+        label=_("Planned operating aid per year (EUR)"),
+        help_text=_("When extending; blank repeats the last year's aid."),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    costs_per_year = forms.DecimalField(
+        label=_("Planned eligible costs per year (EUR)"),
+        help_text=_("When extending; blank repeats the last year's costs."),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
 
 
 class ProjectForm(forms.ModelForm):

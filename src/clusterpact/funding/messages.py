@@ -16,21 +16,75 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from clusterpact.registry.models import ClusterKind
 from clusterpact.rules.state_aid import MESSAGES
 
 from .models import CostCategory, RecipientKind, RegionType
 
-# Parameters whose values are choice codes of the engine, shown by their labels.
+# Parameters and figures whose values are choice codes of the engine, shown by their labels.
 _LABELLED: Mapping[str, type] = {
     "recipient_kind": RecipientKind,
     "allowed": RecipientKind,
     "region": RegionType,
+    "region_type": RegionType,
     "cluster_type": ClusterKind,
     "categories": CostCategory,
+    "ineligible_categories": CostCategory,
 }
+
+# The names of the figures behind the verdicts (``Verdict.figures``); shares are fractions.
+FIGURE_LABELS: Mapping[str, str] = {
+    "aid": gettext_lazy("Aid (EUR)"),
+    "as_of": gettext_lazy("As of"),
+    "basic_funding": gettext_lazy("Basic funding (EUR)"),
+    "ceiling": gettext_lazy("Yearly ceiling (EUR)"),
+    "cumulative_aid": gettext_lazy("Aid to the cluster so far (EUR)"),
+    "days_left": gettext_lazy("Days left"),
+    "eligible_costs": gettext_lazy("Eligible costs (EUR)"),
+    "first_operating_grant": gettext_lazy("First operating grant"),
+    "grant_date": gettext_lazy("Grant date"),
+    "ineligible_categories": gettext_lazy("Ineligible categories"),
+    "ineligible_costs": gettext_lazy("Ineligible costs (EUR)"),
+    "intensity": gettext_lazy("Aid intensity (share of eligible costs)"),
+    "last_day": gettext_lazy("Last day of operating aid"),
+    "late_grants": gettext_lazy("Grants after the period"),
+    "max_intensity": gettext_lazy("Maximum aid intensity"),
+    "max_share": gettext_lazy("Maximum share of running costs"),
+    "min_ratio": gettext_lazy("Minimum private euro per public euro"),
+    "operating_aid": gettext_lazy("Operating aid (EUR)"),
+    "private": gettext_lazy("Private cofinancing (EUR)"),
+    "public_basic": gettext_lazy("Public basic funding (EUR)"),
+    "publication_required": gettext_lazy("Publication required"),
+    "recipient_kind": gettext_lazy("Recipient is"),
+    "region_type": gettext_lazy("Region type"),
+    "room": gettext_lazy("Room left (EUR)"),
+    "running_costs": gettext_lazy("Eligible running costs (EUR)"),
+    "threshold": gettext_lazy("Threshold (EUR)"),
+    "total_aid": gettext_lazy("Total aid (EUR)"),
+    "year": gettext_lazy("Year"),
+}
+
+
+def figure_rows(figures: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The figures of a verdict as (translated name, value in the active locale)."""
+    return [
+        (str(FIGURE_LABELS.get(name, name.replace("_", " "))), format_figure(name, value))
+        for name, value in figures.items()
+    ]
+
+
+def format_figure(name: str, value: Any) -> str:
+    if value is None or value == ():
+        return "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if name == "year" or isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return number_format(value, 0, use_l10n=True, force_grouping=True)
+    return format_param(value, _LABELLED.get(name))
 
 
 def format_param(value: Any, choices: type | None = None) -> str:

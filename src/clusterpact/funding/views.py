@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +7,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -19,7 +15,7 @@ from clusterpact.charts import paired_column_chart
 
 from . import domain, exports
 from .forms import GrantForm, GrantYearFormSet, WhatIfForm, year_initial
-from .messages import verdict_message
+from .messages import figure_rows, verdict_message
 from .models import Grant
 from .permissions import (
     can_read_funding,
@@ -49,19 +45,6 @@ STATUS_LABELS = {
 }
 
 
-def format_figure(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, Decimal):
-        places = 0 if value == value.to_integral_value() else 2
-        return number_format(value, places, use_l10n=True, force_grouping=True)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (tuple, list)):
-        return ", ".join(format_figure(v) for v in value) or "—"
-    return str(value)
-
-
 # What needs attention comes first: a panel of dozens of "ok" rows must not hide a breach.
 _SEVERITY = {"breach": 0, "warning": 1, "ok": 2}
 
@@ -76,7 +59,7 @@ def panel_rows(verdicts) -> list[dict]:
             "status": v.status.value,
             "status_label": str(STATUS_LABELS[v.status.value]),
             "message": verdict_message(v),
-            "figures": [(k.replace("_", " "), format_figure(x)) for k, x in v.figures.items()],
+            "figures": figure_rows(v.figures),
             "legal_basis": v.legal_basis,
             "ruleset": v.ruleset,
             "grant_id": v.grant_id,
@@ -141,7 +124,12 @@ def cluster_funding(request, slug):
     if form.is_bound and form.is_valid() and form.cleaned_data["scenario"] != "none":
         data = form.cleaned_data
         what_if = domain.run_what_if(
-            cluster, scenario=data["scenario"], years=data["years"] or 3, year=data["year"]
+            cluster,
+            scenario=data["scenario"],
+            years=data["years"] or 3,
+            year=data["year"],
+            aid_per_year=data["aid_per_year"],
+            costs_per_year=data["costs_per_year"],
         )
     grants = (
         Grant.objects.filter(cluster=cluster)
@@ -156,6 +144,14 @@ def cluster_funding(request, slug):
         "chart": _timeline_chart(picture) if picture.timeline else None,
         "form": form,
         "what_if": what_if,
+        "what_if_rows": [
+            (
+                r,
+                STATUS_LABELS[r.status.value],
+                [str(CHECK_LABELS.get(c, c)) for c in r.failing],
+            )
+            for r in (what_if.rows if what_if else ())
+        ],
         "failures": [
             (str(CHECK_LABELS.get(f.check, f.check)), f, verdict_message(f))
             for f in (what_if.failures if what_if else ())
