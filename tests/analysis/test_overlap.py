@@ -2,6 +2,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clusterpact.analysis.overlap import (
     Match,
@@ -221,3 +223,28 @@ def test_fast_dutch_stemmer_equals_snowball_word_for_word():
     reference = snowballstemmer.stemmer("dutch_porter")
     fast = _dutch_stemmer()
     assert [fast.stemWord(w) for w in words] == [reference.stemWord(w) for w in words]
+
+
+def test_english_plural_and_singular_share_a_stem():
+    corpus = {"energy": "The cluster develops batteries and the storage of energy."}
+    (match,) = nearest_matches({"q": "A battery for storing renewable energy."}, corpus)["q"]
+    # battery/batteries share the stem "batteri" (shown in its shortest form at equal
+    # counts); storing/storage do not ("store", "storag"), nor does "renewable".
+    assert set(match.shared_terms) == {"battery", "energy"}
+
+
+WORDS = ["waterstof", "batterij", "batterijen", "energie", "haven", "voeding", "de", "het", "the"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join), min_size=1, max_size=4),
+    st.lists(st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join), min_size=1, max_size=4),
+)
+def test_scores_bounded_and_symmetric(left, right):
+    a = {f"a{i}": t for i, t in enumerate(left)}
+    b = {f"b{i}": t for i, t in enumerate(right)}
+    _, _, ab = similarity_matrix(a, b)
+    _, _, ba = similarity_matrix(b, a)
+    assert ((ab >= 0) & (ab <= 1)).all()
+    np.testing.assert_allclose(ab, ba.T, atol=1e-12)

@@ -429,3 +429,9 @@ def test_ranking_is_total_and_thresholds_ignore_weights(rows):
     passing = [r for r in plain if r.passes]
     assert [r.rank for r in passing] == list(range(1, len(passing) + 1))
     assert all(a.weighted >= b.weighted for a, b in zip(passing, passing[1:], strict=False))
+
+
+def test_selection_needs_every_requested_amount():
+    ranked = ranked_list(("a", True, 14), ("b", True, 13))
+    with pytest.raises(ValueError, match="no requested amount for b"):
+        select_within_budget(ranked, {"a": D(1)}, D(10))

@@ -444,6 +444,9 @@ def select_within_budget(
     committed = Decimal(0)
     funding_line = None
     line_closed = False
+    missing = [r.key for r in passing if r.key not in requested]
+    if missing:
+        raise ValueError(f"no requested amount for {', '.join(missing)}")
     for item in passing:
         amount = requested[item.key]
         if amount < 0:
