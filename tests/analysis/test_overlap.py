@@ -248,3 +248,22 @@ def test_scores_bounded_and_symmetric(left, right):
     _, _, ba = similarity_matrix(b, a)
     assert ((ab >= 0) & (ab <= 1)).all()
     np.testing.assert_allclose(ab, ba.T, atol=1e-12)
+
+
+def test_the_scale_examples_of_the_method_doc():
+    # docs/methods/overlap.md quotes these scores to give the threshold a scale.
+    queries = {
+        "hydrogen": "Wij stellen een project voor over waterstof en hernieuwbare energie, "
+        "met een batterij voor de opslag.",
+        "recycling": "Recycling plastic polymers into circular material for the chemical industry.",
+        "port": "Een project voor digitale opvolging van vracht in de haven van Antwerpen.",
+        "vague": "Een innovatief project met bedrijven en onderzoek voor de toekomst.",
+    }
+    _, keys, matrix = similarity_matrix(queries, CLUSTERS)
+    assert keys == ["energy", "food", "chemistry", "logistics"]
+    assert matrix.round(2).tolist() == [
+        [0.47, 0.0, 0.0, 0.0],
+        [0.0, 0.0, 0.67, 0.0],
+        [0.0, 0.0, 0.0, 0.0],
+        [0.1, 0.1, 0.0, 0.0],
+    ]
