@@ -53,8 +53,13 @@ class WorkbookUploadForm(forms.Form):
     )
 
 
+class KpiChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Kpi) -> str:
+        return obj.name
+
+
 class EvidenceForm(forms.Form):
-    kpi = forms.ModelChoiceField(queryset=Kpi.objects.none(), label=_("For the value of"))
+    kpi = KpiChoiceField(queryset=Kpi.objects.none(), label=_("For the value of"))
     file = forms.FileField(
         label=_("Evidence file"),
         help_text=_("PDF, image, spreadsheet, text or document."),
