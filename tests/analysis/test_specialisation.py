@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from clusterpact.analysis.specialisation import (
     SAMPLE_CSV,
     InputError,
+    SbsError,
     StarThresholds,
     location_quotients,
     read_sbs_csv,
@@ -188,6 +189,23 @@ def test_bad_files_name_the_line_and_the_column():
         read_sbs_csv(OLD_LAYOUT.encode(), year=2015)
     with pytest.raises(InputError, match="no employment indicator"):
         read_sbs_csv(OLD_LAYOUT.replace("V16110", "V12110").encode())
+
+
+def test_errors_carry_a_code_and_the_line_and_column_for_translated_pages():
+    with pytest.raises(SbsError) as caught:
+        read_sbs_csv(OLD_LAYOUT.replace("97000", "ninety").encode())
+    assert caught.value.code == "not_a_number"
+    assert caught.value.params == {"line": 3, "column": "OBS_VALUE", "value": "ninety"}
+    with pytest.raises(SbsError) as caught:
+        read_sbs_csv(b"\xff\xfe\x00garbage")
+    assert caught.value.code == "unreadable"
+    with pytest.raises(SbsError) as caught:
+        read_sbs_csv(b"")
+    assert caught.value.code == "unreadable"
+    ragged = OLD_LAYOUT.replace("V16110,BE23,2020,61000,", "V16110,BE23,2020,61000,,extra")
+    with pytest.raises(SbsError, match="line 6 has 10 fields where the header has 9") as caught:
+        read_sbs_csv(ragged.encode())
+    assert caught.value.params == {"line": 6, "found": 10, "expected": 9}
 
 
 def test_the_shipped_sample_reads_and_gives_stars():

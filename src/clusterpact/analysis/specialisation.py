@@ -10,6 +10,7 @@ CSV in the Eurostat structural business statistics (SBS) layout, read by
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -161,6 +162,52 @@ def stars(quotients: pl.DataFrame, thresholds: StarThresholds = StarThresholds()
 NutsLevel = Literal[0, 1, 2, 3]
 
 
+class SbsError(InputError):
+    """A problem with an SBS file: ``code`` names it, ``params`` holds its figures.
+
+    ``str(error)`` is the English sentence; a page renders ``code`` and
+    ``params`` in the reader's language, so this module stays free of any
+    translation machinery. ``params`` carries ``line`` (the line of the file,
+    the header being line 1) and ``column`` wherever the problem has them.
+    """
+
+    ENGLISH = {
+        "not_found": "SBS file not found: {path}",
+        "source_type": "cannot read SBS data from a {kind}",
+        "unreadable": "not a readable CSV file: {error}",
+        "missing_columns": "the SBS file lacks the column(s) {columns}; its header is: {header}",
+        "field_count": "SBS file line {line} has {found} fields where the header has {expected}",
+        "empty_cell": "SBS file line {line}: column {column!r} is empty",
+        "not_a_year": "SBS file line {line}: column {column!r} holds {value!r}, not a year",
+        "not_a_number": (
+            "SBS file line {line}: column {column!r} holds {value!r}, "
+            "not a number of persons employed"
+        ),
+        "no_employment_indicator": (
+            "column {column!r} holds no employment indicator ({expected}); it holds: {found}"
+        ),
+        "unknown_indicator": (
+            "column {column!r} has no rows for indicator {indicator!r}; it holds: {found}"
+        ),
+        "no_values": (
+            "the SBS file has no employment values for indicator {indicator!r} "
+            "at the chosen NUTS level and sectors"
+        ),
+        "no_values_for_year": "the SBS file has no employment values for {year}; it has: {years}",
+        "several_values": (
+            "column {column!r} holds several values ({values}) and no total; export one value of it"
+        ),
+        "repeated": (
+            "SBS file line {line}: a second value for region {region!r} and sector {sector!r}"
+        ),
+    }
+
+    def __init__(self, code: str, **params: object) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.ENGLISH[code].format(**params))
+
+
 def _is_file(source: Any) -> bool:
     try:
         return isinstance(source, (str, Path)) and Path(source).is_file()
@@ -177,8 +224,22 @@ def _text(source: Any) -> str:
         content = source.read()
         return content.decode("utf-8-sig") if isinstance(content, bytes) else content
     if isinstance(source, (str, Path)):
-        raise InputError(f"SBS file not found: {source}")
-    raise InputError(f"cannot read SBS data from a {type(source).__name__}")
+        raise SbsError("not_found", path=str(source))
+    raise SbsError("source_type", kind=type(source).__name__)
+
+
+def _raise_ragged_line(text: str) -> None:
+    """Name the first line whose number of fields differs from the header's, if there is one.
+
+    Only called once polars has refused the file, whose message names no line.
+    """
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if header is None:
+        return
+    for row in rows:
+        if row and len(row) != len(header):
+            raise SbsError("field_count", line=rows.line_num, found=len(row), expected=len(header))
 
 
 def read_sbs_csv(
@@ -215,14 +276,17 @@ def read_sbs_csv(
     ``OBS_FLAG``) are skipped.
 
     Returns ``region``, ``sector``, ``employees`` for :func:`location_quotients`.
-    A bad file raises :class:`InputError` (a ValueError) naming the line and
-    the column.
+    A bad file raises :class:`SbsError` (an :class:`InputError`, a
+    ValueError) with a ``code`` and ``params`` naming the line and the column.
     """
-    text = _text(source)
     try:
+        text = _text(source)
         raw = pl.read_csv(io.StringIO(text), infer_schema=False, truncate_ragged_lines=False)
-    except pl.exceptions.ComputeError as exc:
-        raise InputError(f"not a readable CSV file: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise SbsError("unreadable", error="not UTF-8 text") from exc
+    except pl.exceptions.PolarsError as exc:
+        _raise_ragged_line(text)
+        raise SbsError("unreadable", error=str(exc).splitlines()[0] if str(exc) else "") from exc
     header = {c.strip(): c for c in raw.columns}
     indicator_column = next((c for c in ("indic_sbs", "indic_sb") if c in header), None)
     needed = ["nace_r2", "geo", "TIME_PERIOD", "OBS_VALUE"]
@@ -230,10 +294,7 @@ def read_sbs_csv(
     if indicator_column is None:
         missing.insert(0, "indic_sbs (or indic_sb)")
     if missing:
-        raise InputError(
-            f"the SBS file lacks the column(s) {', '.join(missing)}; "
-            f"its header is: {', '.join(raw.columns)}"
-        )
+        raise SbsError("missing_columns", columns=", ".join(missing), header=", ".join(raw.columns))
     frame = raw.rename({v: k for k, v in header.items()}).with_row_index("line", offset=2)
     dimensions = [c for c in frame.columns if c not in _NON_DIMENSIONS and c != "line"]
     frame = frame.with_columns(
@@ -242,13 +303,15 @@ def read_sbs_csv(
     for column in ("geo", "nace_r2", indicator_column, "TIME_PERIOD"):
         empty = frame.filter(pl.col(column).is_null() | (pl.col(column) == ""))
         if empty.height:
-            raise InputError(f"SBS file line {empty['line'][0]}: column {column!r} is empty")
+            raise SbsError("empty_cell", line=int(empty["line"][0]), column=column)
     frame = frame.with_columns(pl.col("TIME_PERIOD").cast(pl.Int64, strict=False).alias("_year"))
     bad_year = frame.filter(pl.col("_year").is_null())
     if bad_year.height:
-        raise InputError(
-            f"SBS file line {bad_year['line'][0]}: column 'TIME_PERIOD' holds "
-            f"{bad_year['TIME_PERIOD'][0]!r}, not a year"
+        raise SbsError(
+            "not_a_year",
+            line=int(bad_year["line"][0]),
+            column="TIME_PERIOD",
+            value=bad_year["TIME_PERIOD"][0],
         )
     value = pl.col("OBS_VALUE").str.strip_chars()
     frame = frame.with_columns(
@@ -259,23 +322,29 @@ def read_sbs_csv(
         & (pl.col("_value").is_null() | (pl.col("_value") < 0) | ~pl.col("_value").is_finite())
     )
     if bad_value.height:
-        raise InputError(
-            f"SBS file line {bad_value['line'][0]}: column 'OBS_VALUE' holds "
-            f"{bad_value['OBS_VALUE'][0]!r}, not a number of persons employed"
+        raise SbsError(
+            "not_a_number",
+            line=int(bad_value["line"][0]),
+            column="OBS_VALUE",
+            value=bad_value["OBS_VALUE"][0],
         )
 
     available = set(frame[indicator_column].unique().to_list())
     if indicator is None:
         indicator = next((i for i in EMPLOYMENT_INDICATORS if i in available), None)
         if indicator is None:
-            raise InputError(
-                f"column {indicator_column!r} holds no employment indicator "
-                f"({', '.join(EMPLOYMENT_INDICATORS)}); it holds: {', '.join(sorted(available))}"
+            raise SbsError(
+                "no_employment_indicator",
+                column=indicator_column,
+                expected=", ".join(EMPLOYMENT_INDICATORS),
+                found=", ".join(sorted(available)),
             )
     elif indicator not in available:
-        raise InputError(
-            f"column {indicator_column!r} has no rows for indicator {indicator!r}; "
-            f"it holds: {', '.join(sorted(available))}"
+        raise SbsError(
+            "unknown_indicator",
+            column=indicator_column,
+            indicator=indicator,
+            found=", ".join(sorted(available)),
         )
     frame = frame.filter(pl.col(indicator_column) == indicator)
     if nuts_level is not None:
@@ -288,16 +357,13 @@ def read_sbs_csv(
         frame = frame.filter(pl.col("nace_r2").is_in(list(sectors)))
     with_values = frame.filter(pl.col("_value").is_not_null())
     if with_values.height == 0:
-        raise InputError(
-            f"the SBS file has no employment values for indicator {indicator!r} "
-            "at the chosen NUTS level and sectors"
-        )
+        raise SbsError("no_values", indicator=indicator)
     if year is None:
         year = int(with_values["_year"].max())
     frame = with_values.filter(pl.col("_year") == year)
     if frame.height == 0:
         years = ", ".join(str(y) for y in sorted(with_values["_year"].unique().to_list()))
-        raise InputError(f"the SBS file has no employment values for {year}; it has: {years}")
+        raise SbsError("no_values_for_year", year=year, years=years)
 
     others = [c for c in dimensions if c not in {"geo", "nace_r2", indicator_column, "TIME_PERIOD"}]
     for column in others:
@@ -306,19 +372,15 @@ def read_sbs_csv(
             continue
         total = next((t for t in _TOTAL_CODES if t in values), None)
         if total is None:
-            raise InputError(
-                f"column {column!r} holds several values ({', '.join(map(str, sorted(values)))}) "
-                "and no total; export one value of it"
+            raise SbsError(
+                "several_values", column=column, values=", ".join(map(str, sorted(values)))
             )
         frame = frame.filter(pl.col(column) == total)
 
     repeated = frame.filter(~pl.struct("geo", "nace_r2").is_first_distinct())
     if repeated.height:
         row = repeated.row(0, named=True)
-        raise InputError(
-            f"SBS file line {row['line']}: a second value for region {row['geo']!r} "
-            f"and sector {row['nace_r2']!r}"
-        )
+        raise SbsError("repeated", line=int(row["line"]), region=row["geo"], sector=row["nace_r2"])
     result = frame.select(
         pl.col("geo").alias("region"),
         pl.col("nace_r2").alias("sector"),
