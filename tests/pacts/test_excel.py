@@ -232,3 +232,12 @@ def test_excel_page_offers_download_and_upload(manager_client, report):
     assert reverse("pacts:report-excel-template", args=[report.pk]) in text
     assert 'type="file"' in text and 'enctype="multipart/form-data"' in text
     assert reverse("pacts:report-excel", args=[report.pk]) in detail.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(manager_client, report, settings):
+    data = fill(download(manager_client, report), typed(VALID))
+    settings.IMPORT_MAX_BYTES = len(data) - 1
+    response = upload(manager_client, report, data)
+    assert response.status_code == 400
+    assert "MB; the limit is" in response.content.decode()
+    assert not ReportValue.objects.exists()

@@ -19,6 +19,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import signing
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -283,6 +284,14 @@ def read_workbook(report: Report, data: bytes, filename: str) -> Workbook:
     if not data.startswith(_XLSX_MAGIC):
         result.problems.append(
             _("Upload the Excel workbook (.xlsx) downloaded from this report's page.")
+        )
+        return result
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        # Checked before any parsing: a compressed workbook can unpack to far more.
+        result.problems.append(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{len(data) / 2**20:.1f}", "limit": f"{limit / 2**20:.1f}"}
         )
         return result
     refused = _identify(report, data)
