@@ -304,6 +304,13 @@ def test_funding_line_budgets_against_aid_granted(
     assert [(y.year, y.budget, y.granted, y.left) for y in years] == [
         (2017, D("450000.00"), D("400000.00"), D("50000.00"))
     ]
+    client.post(
+        "/funding/lines/", {"funding_line": basic_line.pk, "year": "2017", "amount": "300000"}
+    )
+    response = client.get("/funding/lines/", HTTP_ACCEPT_LANGUAGE="en")
+    ((line, years),) = response.context["lines"]
+    assert years[0].left == D("-100000.00")
+    assert "over budget" in response.content.decode()
     client.force_login(evaluator)
     assert client.get("/funding/lines/").status_code == 200
     assert (
