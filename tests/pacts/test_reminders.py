@@ -12,6 +12,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from clusterpact.pacts import domain
 from clusterpact.pacts.models import ReminderSent
@@ -145,3 +146,14 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("connection refused")
+
+
+def test_sent_reminders_are_listed_read_only_in_the_administration(
+    client, admin_user, people, report
+):
+    run("--today", "2023-03-20")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:pacts_remindersent_changelist"))
+    assert page.status_code == 200
+    assert "2023" in page.content.decode() and "manager-a" in page.content.decode()
+    assert client.get(reverse("admin:pacts_remindersent_add")).status_code == 403

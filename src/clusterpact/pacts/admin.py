@@ -7,7 +7,7 @@ pages), so the administration shows them read-only.
 from django.contrib import admin
 
 from . import domain
-from .models import Amendment, Kpi, Pact, Report
+from .models import Amendment, Kpi, Pact, ReminderSent, Report
 
 
 @admin.register(Kpi)
@@ -77,3 +77,12 @@ class AmendmentAdmin(ReadOnlyAdmin):
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ("pact", "period_start", "version", "status", "due_date")
     list_filter = ("status",)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    """What send_report_reminders mailed, to whom and when (it sends each at most once a day)."""
+
+    list_display = ("sent_on", "recipient", "kind", "reports")
+    list_filter = ("kind", "sent_on")
+    date_hierarchy = "sent_on"
