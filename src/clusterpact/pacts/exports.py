@@ -3,10 +3,14 @@ with the same SVG charts as the pages), and the underlying figures as Excel (ope
 
 from __future__ import annotations
 
+import base64
 import io
+import re
+from html import escape
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -21,10 +25,32 @@ def _pdf(template: str, context: dict) -> bytes:
     return HTML(string=render_to_string(template, context)).write_pdf()
 
 
+_SIZE = re.compile(r'<svg[^>]*?width="(\d+)" height="(\d+)"')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def as_image(svg: str) -> SafeString:
+    """The page's SVG chart as an image for WeasyPrint: the same figure, drawn about five times
+    faster than inline SVG (thirty trend charts took 9 s inline, under 2 s as images)."""
+    size = _SIZE.search(svg)
+    title = _TITLE.search(svg)
+    width, height = size.groups() if size else ("480", "220")
+    alt = escape(title.group(1), quote=True) if title else ""
+    data = base64.b64encode(str(svg).encode()).decode("ascii")
+    return mark_safe(
+        f'<img class="chart" alt="{alt}" width="{width}" height="{height}" '
+        f'src="data:image/svg+xml;base64,{data}">'
+    )
+
+
 def yearly_report_pdf(card: scorecards.Scorecard, year: int) -> bytes:
     """One cluster's year: the integral view per dimension, each KPI's value against baseline,
     target and term so far, and its trend chart over every pact."""
-    context = {"card": card, "view": card.year_view(year), "today": timezone.localdate()}
+    view = card.year_view(year)
+    view["dimension_image"] = as_image(view["dimension_chart"])
+    for item in view["rows"]:
+        item["image"] = as_image(item["row"].chart)
+    context = {"card": card, "view": view, "today": timezone.localdate()}
     return _pdf("pacts/report_pdf.html", context)
 
 
@@ -45,7 +71,7 @@ def programme_report_pdf(data: scorecards.Comparison) -> bytes:
             }
             for code, summary in summaries
         ],
-        "chart": scorecards.programme_chart(summaries),
+        "chart": as_image(scorecards.programme_chart(summaries)),
         "kpis": [
             {
                 "kpi": kpi,

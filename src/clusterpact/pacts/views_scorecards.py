@@ -87,10 +87,9 @@ def _percent(score: float | None) -> int | None:
     return None if score is None else round(score * 100)
 
 
-def _cells(row) -> list[dict]:
+def _cells(row, table) -> list[dict]:
     return [
-        {"percent": _percent(score), "badge": scorecards.badge(status)}
-        for score, status in row.dimensions
+        {"percent": _percent(score), "badge": table[status]} for score, status in row.dimensions
     ]
 
 
@@ -114,13 +113,14 @@ def comparison(request):
         page = Paginator(_sorted_rows(data.clusters, sort), COMPARISON_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        table = scorecards.badges()
         page.object_list = [
             {
                 "cluster": row,
-                "cells": _cells(row),
+                "cells": _cells(row, table),
                 "overall": {
                     "percent": _percent(row.overall[0]),
-                    "badge": scorecards.badge(row.overall[1]),
+                    "badge": table[row.overall[1]],
                 },
             }
             for row in page.object_list
@@ -179,6 +179,7 @@ def public_comparison(request):
         data = scorecards.comparison(year)
         published = [row for row in data.clusters if row.is_published]
         page = Paginator(published, COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+        table = scorecards.badges()
         members = active_member_counts(
             (r.cluster_id for r in page.object_list), timezone.localdate()
         )
@@ -186,7 +187,7 @@ def public_comparison(request):
             {
                 "name": row.name,
                 "suppressed": members.get(row.cluster_id, 0) < SMALL_CELL,
-                "cells": _cells(row),
+                "cells": _cells(row, table),
             }
             for row in page.object_list
         ]
