@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clusterpact.registry.models import Cluster
@@ -84,7 +85,13 @@ def decide(request, pk):
             messages.error(request, str(error))
         else:
             messages.success(
-                request, _("%(count)s decisions are recorded.") % {"count": len(created)}
+                request,
+                ngettext(
+                    "%(count)s decision is recorded.",
+                    "%(count)s decisions are recorded.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
     return redirect("calls:ranking", pk=call.pk)
 
