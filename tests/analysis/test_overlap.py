@@ -267,3 +267,19 @@ def test_the_scale_examples_of_the_method_doc():
         [0.0, 0.0, 0.0, 0.0],
         [0.1, 0.09, 0.0, 0.0],
     ]
+
+
+def test_keyword_texts_are_stemmed_in_the_language_that_uses_the_word():
+    # A theme of keywords has no stop words: Dutch stemming would make "hydrogen"
+    # "hydrog" and "batteries" "batterie", missing the English domain's "hydrogen"
+    # and "batteries" ("batteri"). Each word takes the language of the texts using it.
+    corpus = {
+        "en": "The cluster works on hydrogen, batteries and the storage of energy.",
+        "nl": "Het cluster werkt aan waterstof en de opslag van energie.",
+    }
+    themes = {"h2": "Hydrogen batteries", "waterstof": "Waterstof opslag"}
+    matches = nearest_matches(themes, corpus)
+    assert [m.key for m in matches["h2"]] == ["en"]
+    assert set(matches["h2"][0].shared_terms) == {"hydrogen", "batteries"}
+    assert [m.key for m in matches["waterstof"]] == ["nl"]
+    assert set(matches["waterstof"][0].shared_terms) == {"waterstof", "opslag"}

@@ -11,19 +11,20 @@ Per text: Unicode NFC, lower case; words are runs of letters and digits (a hyphe
 or apostrophe separates words); pure numbers and one-letter words are dropped;
 accents are folded (``coördinatie`` = ``coordinatie``); the Snowball stop words of
 Dutch and English are dropped (``data/stopwords_*.txt``). The language of each text
-is the one whose distinctive stop words it uses most (:func:`detect_language`); the
-words are stemmed with that language's Snowball stemmer (Dutch: the original
-Porter-style Dutch stemmer, plus the v/f and z/s alternation of Dutch spelling so
-``bedrijven`` = ``bedrijf``).
+is the one whose distinctive stop words it uses most (:func:`detect_language`; a
+text without any, such as a list of keywords, takes per word the language of the
+texts that use the word most); the words are stemmed with that language's Snowball
+stemmer (Dutch: the original Porter-style Dutch stemmer, plus the v/f and z/s
+alternation of Dutch spelling so ``bedrijven`` = ``bedrijf``).
 
 Dutch writes compounds as one word (``waterstofeconomie``, ``batterijrecyclage``),
 so a proposal on hydrogen would share no term with a cluster on the hydrogen
 economy. A Dutch word of eight letters or more is therefore also split into parts
 that occur as words of their own somewhere in the compared texts (longest first
 part first, the linking ``s``, ``e`` or ``en`` allowed between parts, parts of at
-least four letters); the word itself is kept and each part is counted once more.
-The lexicon comes from the texts themselves, so no dictionary is shipped and a part
-no text uses alone is never split off.
+least four letters; failing that, one such part and a remainder of at least six
+letters); the word itself is kept and each part is counted once more. The lexicon
+comes from the texts themselves, so no dictionary is shipped.
 
 Term weights: ``(1 + ln tf) * idf`` with the smoothed ``idf = ln((1 + n) / (1 + df)) + 1``
 over the ``n`` distinct texts, each vector scaled to unit length. Scores are in
@@ -100,7 +101,7 @@ def _distinctive() -> tuple[frozenset[str], frozenset[str]]:
     return nl - en, en - nl
 
 
-def _language_of(bag: Mapping[tuple[str, str], int], default: str) -> str:
+def _language_of(bag: Mapping[tuple[str, str], int], default: str | None) -> str | None:
     only_nl, only_en = _distinctive()
     n_nl = sum(n for (word, _), n in bag.items() if word in only_nl)
     n_en = sum(n for (word, _), n in bag.items() if word in only_en)
@@ -292,7 +293,37 @@ class _Fitted:
     corpus_rows: np.ndarray
     vectors: sparse.csr_matrix
     display: list[str]
-    languages: list[str]
+
+
+def _undetermined_words(
+    bags: list[Counter[tuple[str, str]]], languages: list[str | None]
+) -> dict[str, str]:
+    """A language for each word of the texts whose language is undetermined.
+
+    A text with no telling stop words (a title, a list of keywords such as a
+    strategic theme "Hydrogen storage") is stemmed word by word in the language of
+    the texts that use the word most; a word no determined text uses takes the
+    language of most determined texts, Dutch on a tie.
+    """
+    if all(lang is not None for lang in languages):
+        return {}
+    uses: dict[str, Counter[str]] = {}
+    for bag, lang in zip(bags, languages, strict=True):
+        if lang is not None:
+            for word, _ in bag:
+                uses.setdefault(word, Counter())[lang] += 1
+    determined = Counter(lang for lang in languages if lang is not None)
+    majority = "en" if determined["en"] > determined["nl"] else "nl"
+    result: dict[str, str] = {}
+    for bag, lang in zip(bags, languages, strict=True):
+        if lang is None:
+            for word, _ in bag:
+                counts = uses.get(word)
+                if counts is None or counts["nl"] == counts["en"]:
+                    result[word] = majority
+                else:
+                    result[word] = "nl" if counts["nl"] > counts["en"] else "en"
+    return result
 
 
 def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
@@ -315,13 +346,14 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
     folded: dict[str, str] = {}
     stops = stop_words("nl") | stop_words("en")
     bags: list[Counter[tuple[str, str]]] = []
-    languages: list[str] = []
+    languages: list[str | None] = []
     for text in texts:
         bag = _bag(text, folded)
-        languages.append(_language_of(bag, "nl"))
+        languages.append(_language_of(bag, None))
         for key in [k for k in bag if k[0] in stops]:
             del bag[key]
         bags.append(bag)
+    word_language = _undetermined_words(bags, languages)
     lexicon = frozenset(
         word
         for bag, lang in zip(bags, languages, strict=True)
@@ -338,7 +370,12 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
     cols: list[list[int]] = []
     vals: list[list[int]] = []
     for d, (bag, lang) in enumerate(zip(bags, languages, strict=True)):
-        ids = [entry_of.setdefault((w, shown, lang), len(entry_of)) for w, shown in bag]
+        if lang is None:
+            ids = [
+                entry_of.setdefault((w, shown, word_language[w]), len(entry_of)) for w, shown in bag
+            ]
+        else:
+            ids = [entry_of.setdefault((w, shown, lang), len(entry_of)) for w, shown in bag]
         cols.append(ids)
         vals.append(list(bag.values()))
         rows.append(np.full(len(ids), d, dtype=np.int64))
@@ -413,7 +450,6 @@ def _fit(queries: Mapping[str, str], corpus: Mapping[str, str]) -> _Fitted:
         corpus_rows=np.asarray(corpus_rows, dtype=np.int64),
         vectors=sparse.csr_matrix(weights),
         display=display,
-        languages=languages,
     )
 
 
