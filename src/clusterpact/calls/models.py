@@ -319,7 +319,7 @@ class ProposalPartner(models.Model):
     class Meta:
         verbose_name = _("consortium partner")
         verbose_name_plural = _("consortium partners")
-        ordering = ["proposal", "-role", "pk"]
+        ordering = ["proposal", "role", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(organisation__isnull=False) | ~Q(new_name=""),

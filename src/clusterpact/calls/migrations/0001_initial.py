@@ -253,7 +253,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'consortium partner',
                 'verbose_name_plural': 'consortium partners',
-                'ordering': ['proposal', '-role', 'pk'],
+                'ordering': ['proposal', 'role', 'pk'],
             },
         ),
         migrations.CreateModel(
