@@ -26,23 +26,48 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pages import (  # noqa: E402
-    Timing,
-    _setup_django,
-    _time,
-    fresh_database,
-    private_cluster,
-)
+from bench_pages import _setup_django, fresh_database, private_cluster  # noqa: E402
 
 TARGET_PAGE_P95_MS = 200.0
 TARGET_PDF_S = 3.0
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall-clock median and p95, and the median CPU time of this process (ms).
+
+    CPU time is what the machine's load changes least: on a shared machine the wall
+    clock includes waiting for a CPU, the process time does not.
+    """
+
+    median_ms: float
+    p95_ms: float
+    cpu_ms: float
+
+
+def _time(action: Callable[[], object], n: int, warmup: int) -> Timing:
+    for _ in range(warmup):
+        action()
+    wall, cpu = [], []
+    for _ in range(n):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        action()
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    wall.sort()
+    return Timing(
+        statistics.median(wall), wall[min(n - 1, round(0.95 * (n - 1)))], statistics.median(cpu)
+    )
 
 
 def _load(scale: dict[str, int]) -> None:
@@ -132,6 +157,10 @@ def run(n: int, warmup: int, pdf_n: int) -> list[tuple[str, str, int, Timing, st
     clients["manager"].force_login(manager)
     year = scorecards.comparison_years()[0]
 
+    def cold() -> None:
+        cache.clear()
+        scorecards._recent.clear()
+
     cases = [
         (
             "scorecard, median cluster",
@@ -187,9 +216,14 @@ def run(n: int, warmup: int, pdf_n: int) -> list[tuple[str, str, int, Timing, st
             page()
         count = len(queries)
         is_pdf = url.endswith(".pdf")
-        timing = _time(page, pdf_n if is_pdf else n, 1 if is_pdf else warmup)
-        limit = TARGET_PDF_S * 1000 if is_pdf else TARGET_PAGE_P95_MS
-        results.append((label, user, count, timing, "ok" if timing.p95_ms <= limit else "MISSED"))
+        slow = is_pdf or before is cold  # seconds each: fewer repetitions
+        timing = _time(page, pdf_n, 1) if slow else _time(page, n, warmup)
+        if before is cold:
+            verdict = "—"  # the first request after a change; no target set for it
+        else:
+            limit = TARGET_PDF_S * 1000 if is_pdf else TARGET_PAGE_P95_MS
+            verdict = "ok" if timing.p95_ms <= limit else "MISSED"
+        results.append((label, user, count, timing, verdict))
         print(f"  timed {user}: {label}", file=sys.stderr)
 
     ours = _time(lambda: scorecards.cluster_scorecard(median, charts=False), n, warmup)
@@ -213,14 +247,19 @@ def report(results, n: int, pdf_n: int) -> None:
         f"\nScorecards at EU scale, PostgreSQL, N={n} (PDF: N={pdf_n}) after warm-up; "
         f"targets p95 ≤ {TARGET_PAGE_P95_MS:.0f} ms (pages), ≤ {TARGET_PDF_S:.0f} s (PDF)"
     )
-    header = f"{'case':<40} {'user':<8} {'queries':>7} {'median':>9} {'p95':>9}  target"
+    header = f"{'case':<40} {'user':<8} {'queries':>7} {'median':>9} {'p95':>9} {'CPU':>9}  target"
     print(header)
     print("-" * len(header))
     for label, user, queries, timing, verdict in results:
         print(
-            f"{label:<40} {user:<8} {queries:>7} {timing.median_ms:9.1f} {timing.p95_ms:9.1f}  {verdict}"
+            f"{label:<40} {user:<8} {queries:>7} {timing.median_ms:9.1f} {timing.p95_ms:9.1f} "
+            f"{timing.cpu_ms:9.1f}  {verdict}"
         )
-    print("\nTimes in ms; queries counts every query of one request, session and user included.")
+    print(
+        "\nTimes in ms; median and p95 of the wall clock, CPU = median process time of the"
+        "\nrequest (excludes waiting for the database and for a CPU); queries counts every"
+        "\nquery of one request, session and user included."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
