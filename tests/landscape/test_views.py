@@ -217,9 +217,12 @@ def test_partner_export_csv_and_xlsx_hold_the_ranked_rows(client, network, manag
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, body = rows[0], rows[1:]
     by_name = {row[1]: dict(zip(header, row, strict=True)) for row in body}
-    # Beta's whole text is P3's title, which holds every word of the theme: the best fit.
-    # Large Firm shares them too, but its text also holds P1's title.
-    assert [row[1] for row in body[:2]] == ["Beta Only Firm", "Large Firm"]
+    # P3's title holds every word of the theme: Large Firm and Beta share the best fit, and
+    # both are close (a member, and a member's partner), so the lower id comes first.
+    assert [row[1] for row in body[:2]] == ["Large Firm", "Beta Only Firm"]
+    assert by_name["Large Firm"]["Fit (0–1)"] == by_name["Beta Only Firm"]["Fit (0–1)"]
+    # Small Firm's best project (P1, "recycling") matches one word of three: a weaker fit.
+    assert float(by_name["Small Firm"]["Fit (0–1)"]) < float(by_name["Large Firm"]["Fit (0–1)"])
     assert by_name["Beta Only Firm"]["Collaboration distance (hops)"] == "1"
     assert by_name["Large Firm"]["Collaboration distance (hops)"] == "0"
     assert by_name["Beta Only Firm"]["Identifier"] == "0403.170.701"

@@ -312,22 +312,62 @@ class Prefer:
     FOLLOWER = "follower"
 
 
-def organisation_texts(ids: Collection[int] | None = None) -> dict[str, str]:
-    """Each organisation's theme text: its project titles and its clusters' domain descriptions."""
-    from clusterpact.funding.models import ProjectParticipant
+def theme_fits(theme: str) -> pl.DataFrame:
+    """organisation, fit: how well each organisation's projects or clusters fit ``theme`` (0–1).
 
-    participations_qs = ProjectParticipant.objects.all()
-    memberships_qs = Membership.objects.exclude(cluster__domain_description="")
-    if ids is not None:
-        participations_qs = participations_qs.filter(organisation_id__in=list(ids))
-        memberships_qs = memberships_qs.filter(organisation_id__in=list(ids))
-    texts: dict[str, list[str]] = {}
-    for org, title in participations_qs.values_list("organisation_id", "project__title"):
-        texts.setdefault(str(org), []).append(title)
-    domains = dict(Cluster.objects.values_list("pk", "domain_description"))
-    for org, cluster in memberships_qs.values_list("organisation_id", "cluster_id").distinct():
-        texts.setdefault(str(org), []).append(domains[cluster])
-    return {key: "\n".join(parts) for key, parts in texts.items()}
+    The corpus is every project title and every cluster's domain description,
+    each a document of its own (:func:`analysis.overlap.similarity_matrix`,
+    TF-IDF with Dutch and English stemming). An organisation's fit is the
+    best of its projects' and its clusters' similarities: one project on the
+    theme, or membership of a cluster whose domain covers it, is enough.
+    Scoring titles rather than one text per organisation keeps the corpus at
+    the number of projects (50,000 at EU scale), not the number of
+    participations and memberships.
+    """
+    from clusterpact.funding.models import Project
+
+    corpus = {f"p{pk}": title for pk, title in Project.objects.values_list("pk", "title")}
+    corpus.update(
+        (f"c{pk}", text)
+        for pk, text in Cluster.objects.exclude(domain_description="").values_list(
+            "pk", "domain_description"
+        )
+    )
+    empty = pl.DataFrame(schema={"organisation": pl.Int64, "fit": pl.Float64})
+    if not corpus or not theme.strip():
+        return empty
+    _queries, keys, matrix = overlap.similarity_matrix({"theme": theme}, corpus)
+    scores = pl.DataFrame(
+        {"key": list(keys), "fit": matrix[0].astype(float)},
+        schema={"key": pl.Utf8, "fit": pl.Float64},
+    ).filter(pl.col("fit") > 0)
+    if scores.height == 0:
+        return empty
+    scores = scores.with_columns(
+        kind=pl.col("key").str.slice(0, 1), id=pl.col("key").str.slice(1).cast(pl.Int64)
+    )
+    by_project = scores.filter(pl.col("kind") == "p").select(pl.col("id").alias("project"), "fit")
+    by_cluster = scores.filter(pl.col("kind") == "c").select(pl.col("id").alias("cluster"), "fit")
+    from_projects = (
+        participations()
+        .select("project", "organisation")
+        .unique()
+        .join(by_project, on="project", how="inner")
+        .select("organisation", "fit")
+    )
+    from_clusters = (
+        organisations()
+        .select("organisation", pl.col("clusters").alias("cluster"))
+        .explode("cluster")
+        .join(by_cluster, on="cluster", how="inner")
+        .select("organisation", "fit")
+    )
+    return (
+        pl.concat([from_projects, from_clusters])
+        .group_by("organisation")
+        .agg(pl.col("fit").max())
+        .sort("organisation")
+    )
 
 
 @dataclass(frozen=True)
@@ -354,20 +394,15 @@ def search_partners(
 ) -> list[Partner]:
     """Organisations ranked by fit to ``theme`` and closeness to ``cluster``'s current members.
 
-    Fit is the TF-IDF cosine similarity of the theme to the organisation's text
-    (:func:`organisation_texts`); closeness is the number of hops in the
+    Fit is the best similarity of the theme to the organisation's project
+    titles and its clusters' domains (:func:`theme_fits`); closeness is the number of hops in the
     collaboration network from any member of ``cluster``
     (:func:`analysis.network.collaboration_distance`); the score and the
     preference for SMEs or followers are those of :func:`analysis.network.rank_partners`.
     """
-    texts = organisation_texts()
-    if not texts or not theme.strip():
+    fits = theme_fits(theme)
+    if fits.height == 0:
         return []
-    _queries, keys, matrix = overlap.similarity_matrix({"theme": theme}, texts)
-    fits = pl.DataFrame(
-        {"organisation": [int(k) for k in keys], "fit": [float(v) for v in matrix[0]]},
-        schema={"organisation": pl.Int64, "fit": pl.Float64},
-    ).filter(pl.col("fit") > 0)
     orgs = organisations()
     if helix_roles:
         orgs = orgs.filter(pl.col("helix_role").is_in(list(helix_roles)))
