@@ -435,3 +435,48 @@ def test_selection_needs_every_requested_amount():
     ranked = ranked_list(("a", True, 14), ("b", True, 13))
     with pytest.raises(ValueError, match="no requested amount for b"):
         select_within_budget(ranked, {"a": D(1)}, D(10))
+
+
+ROLES = ["company", "knowledge", "government", "civil_society"]
+partner_strategy = st.builds(
+    lambda key, role, sme, clusters: Partner(
+        f"o{key}",
+        role,
+        is_company=role == "company",
+        is_sme=role == "company" and sme,
+        clusters=frozenset(clusters),
+    ),
+    st.integers(0, 9),
+    st.sampled_from(ROLES),
+    st.booleans(),
+    st.sets(st.sampled_from(["a", "b", "c"]), max_size=2),
+)
+
+
+@given(
+    st.lists(partner_strategy, max_size=8),
+    st.integers(0, 4),
+    st.sampled_from([D("0.25"), D("0.5"), D("1")]),
+    st.integers(1, 4),
+    st.integers(1, 3),
+)
+def test_property_each_rule_fails_exactly_when_its_condition_does(
+    partners, min_companies, min_share, min_roles, min_clusters
+):
+    rules = EligibilityRules(
+        min_companies=min_companies,
+        min_sme_share=min_share,
+        min_helix_roles=min_roles,
+        min_clusters=min_clusters,
+    )
+    found = {f.code for f in eligible(partners, rules)}
+    unique = list({p.key: p for p in reversed(partners)}.values())
+    companies = [p for p in unique if p.is_company]
+    smes = [p for p in companies if p.is_sme]
+    assert (calls.MIN_COMPANIES in found) == (len(companies) < min_companies)
+    share_ok = bool(companies) and D(len(smes)) / D(len(companies)) >= min_share
+    assert (calls.MIN_SME_SHARE in found) == (not share_ok)
+    assert (calls.MIN_HELIX_ROLES in found) == (len({p.helix_role for p in unique}) < min_roles)
+    clusters = set().union(*(p.clusters for p in unique)) if unique else set()
+    assert (calls.MIN_CLUSTERS in found) == (len(clusters) < min_clusters)
+    assert (calls.NO_PARTNERS in found) == (not unique)
