@@ -185,7 +185,7 @@ def run(n: int, warmup: int, pdf_n: int) -> list[tuple[str, str, int, Timing, st
             "comparison, cold (cache cleared)",
             "officer",
             f"{reverse('pacts:comparison')}?year={year}",
-            cache.clear,
+            cold,
         ),
         (
             "public comparison, warm",
