@@ -49,6 +49,9 @@ TYPED_BASELINES = {
     "co2-avoided": 5000,
     "circular-projects": 3,
 }
+# Baselines of derived KPIs the records cannot give before the pact (no funding recorded yet):
+# one private euro per public euro is the programme's floor of 50 % private cofinancing.
+DERIVED_FALLBACK_BASELINES = {"cofinancing-ratio": Decimal(1)}
 SPECIFIC = {
     "catalisti": ("circular-projects", "co2-avoided", "services-events"),
     "flux50": ("co2-avoided", "intercluster-projects", "services-events"),
@@ -83,7 +86,9 @@ def _targets(pact: Pact, rng: random.Random, scale: Decimal) -> dict:
     )
     for kpi in kpis:
         if kpi.derived:
-            base = derived[kpi.derived] or Decimal(0)
+            base = derived[kpi.derived]
+            if base is None:
+                base = DERIVED_FALLBACK_BASELINES.get(kpi.code, Decimal(0))
         else:
             base = Decimal(TYPED_BASELINES[kpi.code]) * scale
         base = _shape(kpi, base)
@@ -100,13 +105,14 @@ def _report_values(report: Report, targets: dict, rng: random.Random) -> dict[st
     year = report.period_start.year
     values = {}
     for kpi in kpis:
-        if kpi.code in derived and derived[kpi.code] is not None:
-            values[kpi.code] = derived[kpi.code]
+        if kpi.derived:
+            # As the registry and the funding records give it; nothing invented where they are silent.
+            values[kpi.code] = derived.get(kpi.code)
         else:
             target = targets.get((kpi.code, year), Decimal(0))
             values[kpi.code] = _shape(kpi, target * Decimal(str(round(rng.uniform(0.8, 1.12), 3))))
     for rule in CROSS_RULES:
-        if rule.left in values and rule.right in values:
+        if values.get(rule.left) is not None and values.get(rule.right) is not None:
             values[rule.left] = min(values[rule.left], values[rule.right])
     return values
 
