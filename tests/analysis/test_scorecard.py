@@ -91,6 +91,8 @@ def test_unknown_direction_refused():
 def test_exactly_at_the_on_track_threshold_is_on_track():
     # 0.1 steps are inexact in binary: (10.9 − 10) / (11 − 10) = 0.9000000000000004 or 0.8999….
     assert status_of(achievement(10.9, 11, 10)) == Status.ON_TRACK
+    assert achievement(1.27, 1.3, 1.0) < 0.9  # 0.8999999999999999 in binary floating point
+    assert status_of(achievement(1.27, 1.3, 1.0)) == Status.ON_TRACK
     assert status_of(achievement(0.9, 1, 0)) == Status.ON_TRACK
     assert status_of(0.9) == Status.ON_TRACK
 

@@ -106,10 +106,11 @@ def aggregate(
     _check("aggregation", how, AGGREGATIONS)
     if weights is not None and len(weights) != len(values):
         raise ValueError("one weight per value")
+    numbers = [_float(v) for v in values]
     pairs = [
-        (_float(v), None if weights is None else _float(weights[i]))
-        for i, v in enumerate(values)
-        if _float(v) is not None
+        (v, None if weights is None else _float(weights[i]))
+        for i, v in enumerate(numbers)
+        if v is not None
     ]
     if not pairs:
         return None
