@@ -309,3 +309,16 @@ def test_only_the_agency_imports(client, network, manager_a, evaluator):
         login(client, user)
         assert client.get(reverse("landscape:specialisation-upload")).status_code == 404
         client.logout()
+
+
+def test_programme_table_is_paginated(client, network, officer, monkeypatch):
+    from clusterpact.landscape import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    login(client, officer)
+    url = reverse("landscape:measures")
+    first = client.get(url, {"year": 2023}).content.decode()
+    second = client.get(url, {"year": 2023, "page": 2}).content.decode()
+    assert "Alpha Cluster" in first and "Beta Network" not in first
+    assert "Beta Network" in second and "Alpha Cluster" not in second
+    assert "year=2023&amp;page=2" in first

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from clusterpact.accounts import audit
 from clusterpact.analysis import network, overlap, specialisation
@@ -32,9 +34,25 @@ def _cache_seconds() -> int:
     return getattr(settings, "LANDSCAPE_CACHE_SECONDS", 3600)
 
 
+# One request asks for several cached frames; the version's five aggregate queries are
+# reused for a few seconds in this process instead of being repeated for each.
+_VERSION_REUSE_SECONDS = 3.0
+_version_memo: tuple[float, str] = (float("-inf"), "")
+
+
+def _data_version() -> str:
+    global _version_memo
+    now = time.monotonic()
+    taken, version = _version_memo
+    if now - taken > _VERSION_REUSE_SECONDS:
+        version = adapters.data_version()
+        _version_memo = (now, version)
+    return version
+
+
 def _cached(name: str, compute):
     """``compute()`` cached under the current data version, so any new participation refreshes it."""
-    key = f"landscape:{name}:{adapters.data_version()}"
+    key = f"landscape:{name}:{_data_version()}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -200,6 +218,32 @@ def graph(
     first so the browser draws a bounded picture.
     """
     max_nodes = max_nodes or graph_max_nodes()
+    arguments = repr(
+        (
+            sorted(clusters),
+            years,
+            sorted(helix_roles or ()),
+            max_nodes,
+            graph_max_edges(),
+            get_language(),
+        )
+    )
+    digest = hashlib.sha1(arguments.encode()).hexdigest()
+    return _cached(
+        f"graph:{digest}",
+        lambda: _graph(
+            clusters=clusters, years=years, helix_roles=helix_roles, max_nodes=max_nodes
+        ),
+    )
+
+
+def _graph(
+    *,
+    clusters: Collection[int],
+    years: tuple[int, int] | None,
+    helix_roles: Collection[str] | None,
+    max_nodes: int,
+) -> Graph:
     parts = participations()
     orgs = organisations()
     nodes, edges = network.aggregate_graph(
@@ -324,6 +368,12 @@ def theme_fits(theme: str) -> pl.DataFrame:
     the number of projects (50,000 at EU scale), not the number of
     participations and memberships.
     """
+    digest = hashlib.sha1(theme.strip().encode()).hexdigest()
+    # The contact-list download repeats the search just shown: the fit is reused, not recomputed.
+    return _cached(f"fits:{digest}", lambda: _theme_fits(theme))
+
+
+def _theme_fits(theme: str) -> pl.DataFrame:
     from clusterpact.funding.models import Project
 
     corpus = {f"p{pk}": title for pk, title in Project.objects.values_list("pk", "title")}

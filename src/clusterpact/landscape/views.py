@@ -183,13 +183,20 @@ def measures(request):
     rows = []
     if year is not None:
         for row in frame.filter(pl.col("year") == year).iter_rows(named=True):
-            rows.append((clusters[row["cluster"]], _measure_cells(row)))
+            rows.append((clusters[row["cluster"]], row))
         rows.sort(key=lambda r: r[0].name)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    if year is not None:
+        query["year"] = year
     context = {
         "form": form,
         "year": year,
-        "rows": rows,
+        "page": page,
+        "rows": [(cluster, _measure_cells(row)) for cluster, row in page.object_list],
         "headers": [label for _c, label, _k in MEASURES],
+        "query_string": query.urlencode(),
     }
     return render(request, "landscape/measures.html", context)
 
