@@ -13,9 +13,10 @@ member import:
   national identifier.
 
 :func:`preview_grants` / :func:`preview_projects` check everything and save
-nothing; :func:`commit_grants` / :func:`commit_projects` save a clean preview in
-one transaction through the domain functions, so every record is in the audit
-trail, attributed to the importing user with the file name as reason.
+nothing; :func:`commit_grants` (bulk inserts) / :func:`commit_projects` (through
+:func:`domain.create_project`) save a clean preview in one transaction, every
+record in the audit trail, attributed to the importing user with the file name
+as reason.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ from .models import (
     CostCategory,
     FundingLine,
     Grant,
+    GrantCost,
     GrantKind,
+    GrantYear,
     ParticipantRole,
     Programme,
     Project,
@@ -62,6 +65,7 @@ from .models import (
 )
 
 MAX_MONEY = Decimal(10) ** 12
+BATCH_SIZE = 1000
 COST_COLUMNS = tuple(f"cost_{value}" for value in CostCategory.values)
 
 GRANT_SPEC = TableSpec(
@@ -412,7 +416,13 @@ def _check_grants(items: Iterable[GrantItem], problems: list[Problem]) -> None:
                 )
             )
         grant = Grant(cluster=item.cluster, **item.fields)
-        _model_problems(item.row, lambda g=grant: g.full_clean(), problems)
+        # The related records were read from the register above; checking them again would
+        # cost three queries per grant.
+        _model_problems(
+            item.row,
+            lambda g=grant: g.full_clean(exclude=["cluster", "funding_line", "recipient"]),
+            problems,
+        )
 
 
 def _model_problems(row: int, validate: Callable[[], None], problems: list[Problem]) -> None:
@@ -430,15 +440,36 @@ def _model_problems(row: int, validate: Callable[[], None], problems: list[Probl
 def commit_grants(preview: Preview, *, user) -> int:
     """Save a clean grant preview in one transaction; returns the number of grants.
 
-    Side effects, all or nothing: each grant with its years and costs through
-    :func:`domain.save_grant`, every row an audit entry attributed to ``user``
-    with the reason ``import <filename>``.
+    Side effects, all or nothing: ``bulk_create`` of the grants, their years and
+    their costs (the rows :func:`domain.save_grant` would write for a new grant),
+    and an audit entry for every row created, attributed to ``user`` with the
+    reason ``import <filename>``. A database error rolls everything back and
+    propagates.
     """
     if not preview.is_clean or preview.kind != "grants":
         raise ValueError("only a clean grant preview can be imported")
     with audit.acting_as(user, reason=f"import {preview.filename}"[:255]), transaction.atomic():
-        for item in preview.items:
-            domain.save_grant(grant=Grant(cluster=item.cluster, **item.fields), years=item.details)
+        grants = [Grant(cluster=item.cluster, **item.fields) for item in preview.items]
+        # One insert per table instead of a dozen queries per grant: a yearly file of a
+        # thousand grants took twenty seconds row by row.
+        Grant.objects.bulk_create(grants, batch_size=BATCH_SIZE)
+        years = [
+            GrantYear(grant=grant, year=row.year, amount=row.aid)
+            for grant, item in zip(grants, preview.items, strict=True)
+            for row in item.details
+        ]
+        costs = [
+            GrantCost(grant=grant, year=row.year, category=category, amount=amount)
+            for grant, item in zip(grants, preview.items, strict=True)
+            for row in item.details
+            for category, amount in row.costs.items()
+            if amount
+        ]
+        GrantYear.objects.bulk_create(years, batch_size=BATCH_SIZE)
+        GrantCost.objects.bulk_create(costs, batch_size=BATCH_SIZE)
+        audit.record_created(grants)
+        audit.record_created(years)
+        audit.record_created(costs)
     return preview.count
 
 
