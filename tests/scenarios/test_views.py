@@ -179,3 +179,41 @@ def test_evidence_panel_names_source_and_year(client, officer, draft_a):
     assert "GBER art. 27(7)" in panel
     # Public money 2017–2026: 10 × 400,000 basic funding + 3 × 300,000 project funds.
     assert "4.900.000" in panel
+
+
+def _assess(officer, count: int, *, publish: bool) -> None:
+    from clusterpact.registry.models import Cluster, ClusterKind
+
+    from .test_ranking import score_known_case
+
+    Assessment.objects.all().delete()
+    Cluster.objects.all().delete()
+    for index in range(count):
+        cluster = Cluster.objects.create(
+            name=f"Cluster {index}", slug=f"cluster-{index}", kind=ClusterKind.SPEARHEAD
+        )
+        assessment = domain.start_assessment(cluster=cluster, user=officer)
+        score_known_case(assessment)
+        if publish:
+            domain.finalise(assessment=assessment, user=officer)
+            domain.set_published(assessment=assessment, published=True)
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/scenarios/", "/scenarios/public/"])
+def test_overview_queries_do_not_grow_with_the_clusters(client, officer, url):
+    client.force_login(officer)
+    publish = url.endswith("public/")
+    _assess(officer, 1, publish=publish)
+    one = _queries(client, url)
+    _assess(officer, 3, publish=publish)
+    assert 'data-cluster="cluster-2"' in client.get(url).content.decode()
+    assert _queries(client, url) == one

@@ -149,9 +149,13 @@ def _evaluated(assessment: Assessment, draws: int | None = None):
 def programme_rows(clusters, *, user) -> list[dict]:
     """Per cluster the newest assessment the user may read, its leader and robustness."""
     readable = assessments_for(user).filter(cluster__in=clusters).order_by("cluster_id", "-version")
-    latest: dict[int, Assessment] = {}
-    for item in readable:
-        latest.setdefault(item.cluster_id, item)
+    newest: dict[int, int] = {}
+    for pk, cluster_id in readable.values_list("pk", "cluster_id"):
+        newest.setdefault(cluster_id, pk)
+    latest = {
+        a.cluster_id: a
+        for a in domain.with_matrix_data(Assessment.objects.filter(pk__in=newest.values()))
+    }
     rows = []
     for cluster in clusters:
         item = latest.get(cluster.pk)

@@ -353,12 +353,17 @@ def programme_pdf(request, lang):
 @require_safe
 def public(request):
     """Published final assessments, aggregated: leading scenario and robustness per cluster."""
-    latest: dict[int, Assessment] = {}
-    for item in (
-        published_assessments().select_related("cluster").order_by("cluster__name", "-version")
+    newest: dict[int, int] = {}
+    for pk, cluster_id in (
+        published_assessments().order_by("cluster_id", "-version").values_list("pk", "cluster_id")
     ):
-        latest.setdefault(item.cluster_id, item)
-    rows = presenters.public_rows(list(latest.values()))
+        newest.setdefault(cluster_id, pk)
+    latest = domain.with_matrix_data(
+        Assessment.objects.filter(pk__in=newest.values())
+        .select_related("cluster")
+        .order_by("cluster__name")
+    )
+    rows = presenters.public_rows(list(latest))
     return render(
         request,
         "scenarios/public.html",
