@@ -139,6 +139,8 @@ def test_comparison_puts_the_four_side_by_side(client, officer, draft_a):
     codes = ("project-funding", "merge", "continue", "transition")
     positions = [header.index(f'data-scenario="{code}"') for code in codes]
     assert positions == sorted(positions)
+    shares = html.split("Ranks first under perturbation")[1].split("</tr>")[0]
+    assert shares.count(" %</td>") == 4
     assert "VARIO verkiest grotendeels" in html  # the seed's reasoning, in Dutch by default
 
 

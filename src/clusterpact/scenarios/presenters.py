@@ -202,7 +202,8 @@ def comparison(assessment: Assessment) -> dict:
     """The scenarios side by side: description, reasoning, scores, total, rank, share, budget."""
     matrix = domain.score_matrix(assessment)
     result = domain.evaluate(matrix)
-    ranking = {r["scenario"].pk: r for r in result.rows()} if result else {}
+    shown = result_context(result) if result else None
+    ranking = {r["scenario"].pk: r for r in shown["rows"]} if shown else {}
     outcomes = {row["scenario"].pk: row for row in projection_rows(domain.projections(assessment))}
     columns = []
     for i, scenario in enumerate(matrix.scenarios):
@@ -224,6 +225,6 @@ def comparison(assessment: Assessment) -> dict:
     return {
         "columns": columns,
         "criteria_rows": criteria_rows,
-        "result": result_context(result) if result else None,
+        "result": shown,
         "matrix": matrix,
     }

@@ -125,11 +125,13 @@ SCENARIOS = [
         ),
         "description_nl": (
             "De clusterprogramma's worden volledig gekaderd in een transitiemissie; economische "
-            "valorisatie is geen doelstelling meer."
+            "valorisatie is geen doelstelling meer. Het standaardbudget halveert de cofinanciering "
+            "door bedrijven, die betalen voor economische meerwaarde."
         ),
         "description_en": (
             "The cluster programmes are framed entirely as a transition mission; economic "
-            "valorisation is no longer a goal."
+            "valorisation is no longer a goal. The default plan halves company cofinancing, since "
+            "companies pay for economic value."
         ),
         "reasoning_nl": (
             "Een scenario waarin de economische valorisatie wordt losgelaten als doelstelling en "
@@ -140,8 +142,7 @@ SCENARIOS = [
         "reasoning_en": (
             "For VARIO, dropping economic valorisation as a goal and framing the cluster programmes "
             "entirely as system transformation ignores the role of spearhead clusters in innovation "
-            "system policy. The default plan halves company cofinancing, since companies pay for "
-            "economic value."
+            "system policy."
         ),
     },
 ]
