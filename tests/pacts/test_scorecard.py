@@ -235,3 +235,21 @@ def test_yearly_report_pdf(client, reported, cluster_a, officer):
         ).status_code
         == 404
     )
+
+
+def test_every_demo_cluster_has_a_scorecard_with_statuses(client, db):
+    from clusterpact.accounts.models import Role, User
+    from clusterpact.demo.loader import load_demo
+    from clusterpact.pacts.models import Pact
+
+    load_demo(stdout=io.StringIO())
+    client.force_login(User.objects.filter(role=Role.OFFICER).first())
+    for pact in Pact.objects.select_related("cluster"):
+        card = scorecards.cluster_scorecard(pact.cluster, charts=False)
+        scored = {c.status for row in card.rows for c in row.cells if c.value is not None}
+        assert scored & {"on_track", "at_risk", "off_track"}, pact.cluster.slug
+        response = client.get(reverse("pacts:scorecard", args=[pact.cluster.slug]))
+        assert response.status_code == 200
+    years = scorecards.comparison_years()
+    assert years and client.get(reverse("pacts:comparison")).status_code == 200
+    assert client.get(reverse("pacts:public-comparison")).status_code == 200
