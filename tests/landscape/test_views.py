@@ -278,6 +278,7 @@ def test_import_computes_location_quotients_and_maps_clusters(
     table = body[body.index('id="specialisation-table"') :]
     # LQ BE21 C20 = (300/400)/(400/1000) = 1.875; BE22 C10 = (500/600)/(600/1000) = 1.389.
     assert ">1.88<" in table and ">1.39<" in table and ">0.42<" in table
+    body = client.get(reverse("landscape:dataset-map", args=[dataset.pk])).content.decode()
     footprints = body[body.index('id="cluster-footprints"') :]
     alpha = footprints[
         footprints.index("Alpha Cluster") : footprints.index(
@@ -322,3 +323,64 @@ def test_programme_table_is_paginated(client, network, officer, monkeypatch):
     assert "Alpha Cluster" in first and "Beta Network" not in first
     assert "Beta Network" in second and "Alpha Cluster" not in second
     assert "year=2023&amp;page=2" in first
+
+
+def _dataset(sbs_csv, officer):
+    from clusterpact.landscape import domain
+
+    return domain.import_employment(
+        data=sbs_csv, filename="sbs.csv", name="Test", source="hand-made", year=2021, user=officer
+    )
+
+
+def test_submitted_proposals_are_placed_on_the_map_for_the_agency(
+    client, network, officer, manager_a, applicant, sbs_csv, settings
+):
+    from clusterpact.calls.models import Proposal, ProposalStatus
+    from tests.calls.conftest import make_call, make_proposal
+
+    settings.LANDSCAPE_STAR_LQ_MIN = 1.5
+    dataset = _dataset(sbs_csv, officer)
+    call = make_call(title="Open call for circular chemistry")
+    chemistry = make_proposal(
+        call, applicant, partners=[network["small"], network["large"], network["uni"]], title="C"
+    )
+    make_proposal(call, applicant, partners=[network["newcomer"]], title="Draft only")
+    Proposal.objects.filter(pk=chemistry.pk).update(status=ProposalStatus.SUBMITTED)
+    login(client, officer)
+    body = client.get(reverse("landscape:dataset-map", args=[dataset.pk])).content.decode()
+    table = body[body.index('id="proposal-footprints"') :]
+    assert "Draft only" not in table
+    row = table[table.index(">C<") : table.index("</tr>", table.index(">C<"))]
+    # Three partners; Small and Large placed in BE21 C20 (two stars), the university not placed.
+    cells = [c.split("<")[0] for c in row.split('<td class="num">')[1:]]
+    assert cells == ["3", "2", "2", "0"]
+    client.logout()
+    login(client, manager_a)
+    page = client.get(reverse("landscape:dataset-map", args=[dataset.pk])).content.decode()
+    assert 'id="proposal-footprints"' not in page  # proposals are the agency's
+
+
+def test_partner_search_from_a_call_uses_its_topic(client, network, officer):
+    from tests.calls.conftest import make_call
+
+    call = make_call(
+        title="Battery metals", description="Recycling of battery metals from end-of-life cells."
+    )
+    login(client, officer)
+    query = {"call": call.pk, "cluster": "beta"}
+    response = client.get(reverse("landscape:partners-export", args=["csv"]), query)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert {row[1] for row in rows[1:3]} == {"Large Firm", "Beta Only Firm"}
+    empty = client.get(reverse("landscape:partners"), {"cluster": "beta"}).content.decode()
+    assert "Describe a theme or choose a call." in empty
+
+
+@pytest.mark.parametrize(
+    "role,status", [("applicant", 404), ("reviewer", 404), ("manager_b", 200), ("evaluator", 200)]
+)
+def test_dataset_pages_per_role(client, network, officer, sbs_csv, request, role, status):
+    dataset = _dataset(sbs_csv, officer)
+    login(client, request.getfixturevalue(role))
+    for name in ("landscape:dataset", "landscape:dataset-map"):
+        assert client.get(reverse(name, args=[dataset.pk])).status_code == status

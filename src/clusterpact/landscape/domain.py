@@ -594,9 +594,12 @@ def specialisation_table(dataset: EmploymentDataset) -> pl.DataFrame:
 
 
 @dataclass(frozen=True)
-class ClusterFootprint:
-    cluster: Cluster
-    members: int
+class Footprint:
+    """Where one group of organisations (a cluster's members, a proposal's consortium) sits on
+    the specialisation map: how many are placed, in strong or weak cells, and the main cells."""
+
+    subject: object
+    organisations: int
     matched: int
     strong: int
     weak: int
@@ -631,46 +634,70 @@ def _match_region(nuts_code: str, regions: Collection[str]) -> str | None:
     return None
 
 
-def cluster_footprints(dataset: EmploymentDataset, clusters) -> list[ClusterFootprint]:
-    """Where each cluster's current members sit in the specialisation table.
+def _footprints(dataset: EmploymentDataset, subjects, rows) -> list[Footprint]:
+    """``rows`` are (subject pk, NUTS code, NACE code), one per organisation of a subject.
 
-    A member counts in the cell of its region (NUTS prefix) and sector (NACE
-    division or section); a cell with two or three stars is a strong
+    An organisation counts in the cell of its region (the longest dataset region
+    its NUTS code starts with) and sector (its NACE division or section, as the
+    dataset codes sectors); a cell with two or three stars is a strong
     specialisation, a cell with none a weak one.
     """
     table = specialisation_table(dataset)
     stars = {(r["region"], r["sector"]): r for r in table.iter_rows(named=True)}
     regions = {r for r, _s in stars}
-    sectors = {s.replace("-", "").upper(): s for _r, s in stars}
-    sectors.update({s: s for _r, s in stars})
-    today = timezone.localdate()
-    rows = (
-        Membership.objects.active_on(today)
-        .filter(cluster__in=clusters)
-        .values_list("cluster_id", "organisation__nuts_code", "organisation__nace_code")
-    )
-    per_cluster: dict[int, dict] = {}
-    for cluster_id, nuts_code, nace_code in rows:
-        entry = per_cluster.setdefault(cluster_id, {"members": 0, "cells": {}})
-        entry["members"] += 1
+    sectors = {s: s for _r, s in stars}
+    per_subject: dict[int, dict] = {}
+    for pk, nuts_code, nace_code in rows:
+        entry = per_subject.setdefault(pk, {"organisations": 0, "cells": {}})
+        entry["organisations"] += 1
         region, sector = _match_region(nuts_code, regions), _match_sector(nace_code, sectors)
         if region and sector and (region, sector) in stars:
             entry["cells"][(region, sector)] = entry["cells"].get((region, sector), 0) + 1
     result = []
-    for cluster in clusters:
-        entry = per_cluster.get(cluster.pk, {"members": 0, "cells": {}})
+    for subject in subjects:
+        entry = per_subject.get(subject.pk, {"organisations": 0, "cells": {}})
         cells = [
-            {**stars[key], "members": count}
+            {**stars[key], "organisations": count}
             for key, count in sorted(entry["cells"].items(), key=lambda kv: (-kv[1], kv[0]))
         ]
         result.append(
-            ClusterFootprint(
-                cluster=cluster,
-                members=entry["members"],
-                matched=sum(c["members"] for c in cells),
-                strong=sum(c["members"] for c in cells if c["stars"] >= 2),
-                weak=sum(c["members"] for c in cells if c["stars"] == 0),
+            Footprint(
+                subject=subject,
+                organisations=entry["organisations"],
+                matched=sum(c["organisations"] for c in cells),
+                strong=sum(c["organisations"] for c in cells if c["stars"] >= 2),
+                weak=sum(c["organisations"] for c in cells if c["stars"] == 0),
                 cells=cells[:5],
             )
         )
     return result
+
+
+def cluster_footprints(dataset: EmploymentDataset, clusters) -> list[Footprint]:
+    """Each cluster's current members on the specialisation map (see :func:`_footprints`)."""
+    clusters = list(clusters)
+    rows = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(cluster__in=clusters)
+        .values_list("cluster_id", "organisation__nuts_code", "organisation__nace_code")
+    )
+    return _footprints(dataset, clusters, rows)
+
+
+def proposal_footprints(dataset: EmploymentDataset, proposals) -> list[Footprint]:
+    """Each proposal's consortium partners from the registry on the specialisation map.
+
+    Partners entered as new organisations have no region or NACE code yet and
+    count as not placed.
+    """
+    from clusterpact.calls.models import ProposalPartner
+
+    proposals = list(proposals)
+    partners = ProposalPartner.objects.filter(proposal__in=proposals)
+    rows = [
+        (pk, nuts or "", nace or "")
+        for pk, nuts, nace in partners.values_list(
+            "proposal_id", "organisation__nuts_code", "organisation__nace_code"
+        )
+    ]
+    return _footprints(dataset, proposals, rows)

@@ -78,8 +78,14 @@ class PartnerSearchForm(forms.Form):
     theme = forms.CharField(
         label=_("Theme"),
         max_length=4000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Describe the project or call topic in a few sentences (Dutch or English)."),
+    )
+    call = forms.ChoiceField(
+        label=_("Or the topic of a call"),
+        required=False,
+        help_text=_("The call's title and description are added to the theme."),
     )
     cluster = forms.ChoiceField(
         label=_("Search from cluster"),
@@ -107,9 +113,19 @@ class PartnerSearchForm(forms.Form):
         label=_("Number of results"), min_value=1, max_value=500, initial=50, required=False
     )
 
-    def __init__(self, *args, clusters=(), **kwargs):
+    def __init__(self, *args, clusters=(), calls=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [(c.slug, c.name) for c in clusters]
+        if calls:
+            self.fields["call"].choices = [("", _("None"))] + [(str(c.pk), c.title) for c in calls]
+        else:
+            del self.fields["call"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("theme", "").strip() and not data.get("call"):
+            self.add_error("theme", _("Describe a theme or choose a call."))
+        return data
 
 
 class EmploymentUploadForm(forms.Form):

@@ -16,4 +16,5 @@ urlpatterns = [
     path("specialisation/", views.specialisation, name="specialisation"),
     path("specialisation/import/", views.specialisation_upload, name="specialisation-upload"),
     path("specialisation/<int:pk>/", views.dataset_detail, name="dataset"),
+    path("specialisation/<int:pk>/map/", views.dataset_map, name="dataset-map"),
 ]

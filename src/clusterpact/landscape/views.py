@@ -303,14 +303,21 @@ def _partner_search(request):
     clusters = list(network_clusters_for(request.user).order_by("name"))
     if not clusters:
         raise Http404
-    form = PartnerSearchForm(request.GET or None, clusters=clusters)
+    from clusterpact.calls.permissions import calls_for, get_call_for
+
+    calls = list(calls_for(request.user).order_by("-opens_at", "-pk")[:200])
+    form = PartnerSearchForm(request.GET or None, clusters=clusters, calls=calls)
     results = None
     cluster = None
     if form.is_valid():
         data = form.cleaned_data
         cluster = get_network_cluster_for(request.user, slug=data["cluster"])
+        theme = data["theme"]
+        if data.get("call"):
+            call = get_call_for(request.user, pk=data["call"])
+            theme = "\n".join(part for part in (theme, call.title, call.description) if part)
         results = domain.search_partners(
-            theme=data["theme"],
+            theme=theme,
             cluster=cluster,
             prefer=data["prefer"],
             helix_roles=data["helix_role"] or None,
@@ -437,7 +444,6 @@ def dataset_detail(request, pk):
             for r in strongest.iter_rows(named=True)
         ],
     )
-    clusters = network_clusters_for(request.user).order_by("name")
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -447,8 +453,56 @@ def dataset_detail(request, pk):
         "query_string": query.urlencode(),
         "chart": chart,
         "strongest": list(strongest.iter_rows(named=True)),
-        "footprints": domain.cluster_footprints(dataset, list(clusters)),
         "thresholds": domain.star_thresholds(),
         "history": audit.history_for(dataset),
     }
     return render(request, "landscape/dataset.html", context)
+
+
+def _calls_with_proposals(user):
+    """Calls whose submitted proposals ``user`` may place on the map: the agency's, newest first."""
+    from clusterpact.calls.models import ProposalStatus
+    from clusterpact.calls.permissions import calls_for, can_manage_calls
+
+    if not can_manage_calls(user):
+        return []
+    return list(
+        calls_for(user)
+        .filter(proposals__status=ProposalStatus.SUBMITTED)
+        .distinct()
+        .order_by("-opens_at", "-pk")
+    )
+
+
+@require_safe
+@login_required
+def dataset_map(request, pk):
+    """Clusters (and, for the agency, a call's proposals) on a dataset's specialisation map."""
+    from clusterpact.calls.models import ProposalStatus
+
+    dataset = get_dataset_for(request.user, pk=pk)
+    clusters = network_clusters_for(request.user).order_by("name")
+    page = Paginator(clusters, PAGE_SIZE).get_page(request.GET.get("page"))
+    calls = _calls_with_proposals(request.user)
+    call = None
+    if calls:
+        chosen = request.GET.get("call", "")
+        call = next((c for c in calls if str(c.pk) == chosen), calls[0])
+    proposals = []
+    if call is not None:
+        proposals = domain.proposal_footprints(
+            dataset,
+            call.proposals.filter(status=ProposalStatus.SUBMITTED).order_by("title", "pk"),
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "dataset": dataset,
+        "page": page,
+        "footprints": domain.cluster_footprints(dataset, page.object_list),
+        "calls": calls,
+        "call": call,
+        "proposals": proposals,
+        "query_string": query.urlencode(),
+    }
+    return render(request, "landscape/dataset_map.html", context)
