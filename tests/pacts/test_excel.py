@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import hypothesis
 import openpyxl
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from hypothesis import strategies as st
 
 from clusterpact.pacts import domain, excel
 from clusterpact.pacts.models import ReportValue
+from clusterpact.registry import imports
 
 from .conftest import VALID
 
@@ -241,3 +244,54 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(manager_client, re
     assert response.status_code == 400
     assert "MB; the limit is" in response.content.decode()
     assert not ReportValue.objects.exists()
+
+
+def test_value_cells_carry_excels_own_check_of_type_and_range(manager_client, report):
+    workbook = download(manager_client, report)
+    sheet, rows = workbook.worksheets[0], rows_by_code(workbook)
+    rules = {}
+    for rule in sheet.data_validations.dataValidation:
+        for cell_range in rule.sqref.ranges:
+            rules[cell_range.coord] = rule
+    projects = rules[f"F{rows['collab-projects']}"]
+    assert (projects.type, projects.operator, projects.formula1) == (
+        "whole",
+        "greaterThanOrEqual",
+        "0",
+    )
+    share = rules[f"F{rows['competitiveness']}"]
+    assert (share.type, share.operator, share.formula1, share.formula2) == (
+        "decimal",
+        "between",
+        "0",
+        "100",
+    )
+    assert share.error == "Enter a number from 0 to 100."
+    assert f"F{rows['members']}" not in rules  # derived: locked, no typing
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(
+    st.decimals(
+        min_value=Decimal("-99999999999999.9999"),
+        max_value=Decimal("99999999999999.9999"),
+        places=4,
+        allow_nan=False,
+        allow_infinity=False,
+    )
+)
+def test_every_storable_value_survives_the_workbook_unchanged(value):
+    """max_digits 18, four decimals: beyond Excel's 15 exact digits the cell holds text."""
+    from python_calamine import CalamineWorkbook
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = excel._number(value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    (cell,) = (
+        CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+        .get_sheet_by_index(0)
+        .to_python()[0]
+    )
+    back = excel._raw(imports._clean_cell(cell))
+    assert Decimal(str(back)) == value

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from clusterpact.registry import imports
 
 from . import domain
-from .models import Report, Target
+from .models import Report, Target, ValueType
 
 ID_SHEET = "clusterpact"
 SIGNING_SALT = "clusterpact.pacts.report-workbook"
@@ -145,6 +145,9 @@ def write_template(report: Report) -> bytes:
                 sheet.cell(row=number, column=column).fill = grey
         else:
             sheet.cell(row=number, column=value_column).protection = unlocked
+            rule = _validation(kpi)
+            sheet.add_data_validation(rule)
+            rule.add(sheet.cell(row=number, column=value_column))
         sheet.cell(row=number, column=note_column).protection = unlocked
     for column, width in enumerate((24, 48, 12, 14, 14, 14, 48), start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -169,11 +172,55 @@ def write_template(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def _number(value: Decimal | None) -> int | float | None:
+# A spreadsheet number is a binary double: exact to 15 significant digits, as Excel shows it.
+_EXACT_DIGITS = 15
+
+
+def _number(value: Decimal | None) -> int | float | str | None:
+    """A stored value as a spreadsheet cell: a number, or text where a number would round it."""
     if value is None:
         return None
     value = value.normalize()
+    if len(value.as_tuple().digits) > _EXACT_DIGITS:
+        return format(value, "f")
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _validation(kpi):
+    """Excel's own check of a value cell, so a slip shows while typing; the upload checks again."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    kind = "whole" if kpi.value_type == ValueType.INTEGER else "decimal"
+    low, high = kpi.min_value, kpi.max_value
+    if low is not None and high is not None:
+        rule = DataValidation(
+            type=kind, operator="between", formula1=_plain(low), formula2=_plain(high)
+        )
+        message = _("Enter a number from %(min)s to %(max)s.") % {
+            "min": _plain(low),
+            "max": _plain(high),
+        }
+    elif low is not None:
+        rule = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_plain(low))
+        message = _("Enter a number of at least %(min)s.") % {"min": _plain(low)}
+    elif high is not None:
+        rule = DataValidation(type=kind, operator="lessThanOrEqual", formula1=_plain(high))
+        message = _("Enter a number of at most %(max)s.") % {"max": _plain(high)}
+    else:
+        # Any number: the widest range Excel's check accepts.
+        rule = DataValidation(type=kind, operator="between", formula1="-1E+300", formula2="1E+300")
+        message = _("Enter a number.")
+    if kind == "whole":
+        message = f"{message} {_('Enter a whole number.')}"
+    rule.allow_blank = True
+    rule.showErrorMessage = True
+    rule.errorTitle = kpi.code
+    rule.error = message
+    return rule
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
 
 
 def _information(report: Report) -> list[list[str]]:
