@@ -73,3 +73,22 @@ def test_network_view_groups_a_large_selection(
     page.goto(f"{live_server.url}/landscape/network/")
     expect(page.locator("#network-canvas svg circle.node.group")).to_have_count(2)
     screenshot("grouped")
+
+
+def test_landscape_pages_render_under_the_csp(page, screenshot, live_server, network, officer):
+    log_in(page, live_server.url, officer.username)
+    page.goto(f"{live_server.url}/landscape/clusters/alpha/")
+    expect(page.locator("#chart-density svg")).to_be_visible()
+    screenshot("cluster-measures")
+    page.goto(f"{live_server.url}/landscape/partners/")
+    page.locator("#id_theme").fill("battery metals recycling")
+    page.locator("#id_cluster").select_option("alpha")
+    page.locator('#partner-form button[type="submit"]').click()
+    expect(page.locator("#partner-results tbody tr")).to_have_count(4)
+    screenshot("partner-search")
+    page.goto(f"{live_server.url}/landscape/profiles/{network['small'].pk}/")
+    page.locator("#id_override").select_option("follower")
+    page.locator("#id_reason").fill("Subcontractor only")
+    page.locator('form.form button[type="submit"]').click()
+    expect(page.locator("#effective-profile")).to_contain_text("Subcontractor only")
+    screenshot("profile-set")
