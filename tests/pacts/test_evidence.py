@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusterpact.accounts.models import AuditEntry
@@ -168,3 +170,28 @@ def test_correction_keeps_the_evidence_of_both_versions(
     assert (copied.stored_name, copied.filename) == (item.stored_name, "m.pdf")
     assert report.evidence.get().stored_name == item.stored_name
     assert (media / item.stored_name).is_file()
+
+
+def test_report_page_queries_do_not_grow_with_the_evidence(
+    client, manager_a, report, catalogue, django_assert_max_num_queries
+):
+    def add(count):
+        for i in range(count):
+            evidence.add_evidence(
+                report,
+                kpi=catalogue["collab-projects"],
+                upload=SimpleUploadedFile(f"m{i}.pdf", PDF),
+                user=manager_a,
+            )
+
+    client.force_login(manager_a)
+    url = reverse("pacts:report-detail", args=[report.pk])
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    add(2)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    second = Evidence.objects.get(filename="m1.pdf")
+    link = reverse("pacts:report-evidence", args=[report.pk, second.pk])
+    assert page.content.decode().count(f'href="{link}"') == 2  # beside the value, in the table
