@@ -123,10 +123,12 @@ def test_api_requires_authentication(client, submitted):
     assert client.get(reverse("calls:api-proposal-list")).status_code in (401, 403)
 
 
-def _submitted_proposals(call, consortium, kpi, n):
+def _submitted_proposals(call, consortium, kpi, n, prefix="app"):
     proposals = []
     for i in range(n):
-        p = make_proposal(call, make_user(f"app{i}", Role.APPLICANT), partners=consortium, kpi=kpi)
+        p = make_proposal(
+            call, make_user(f"{prefix}{i}", Role.APPLICANT), partners=consortium, kpi=kpi
+        )
         proposals.append(domain.submit_proposal(proposal=p, at=CLOSES - dt.timedelta(hours=1)))
     return proposals
 
@@ -273,3 +275,21 @@ def test_consensus_needs_a_justification_per_criterion(client, submitted, office
     }
     submitted.refresh_from_db()
     assert submitted.covers_new_part is True
+
+
+def _assigned_submissions(call, consortium, kpi, reviewer, n, prefix):
+    for proposal in _submitted_proposals(call, consortium, kpi, n, prefix):
+        assign(proposal, reviewer)
+
+
+def test_reviewer_home_queries_do_not_grow_with_assignments(
+    client, open_call, consortium, kpi, reviewer, django_assert_num_queries
+):
+    client.force_login(reviewer)
+    _assigned_submissions(open_call, consortium, kpi, reviewer, 1, "first")
+    with django_assert_num_queries(7):
+        assert client.get(reverse("calls:reviewer-home")).status_code == 200
+    _assigned_submissions(open_call, consortium, kpi, reviewer, 2, "more")
+    with django_assert_num_queries(7):
+        response = client.get(reverse("calls:reviewer-home"))
+    assert len(response.context["rows"]) == 3

@@ -32,9 +32,9 @@ from .permissions import (
     assignments_for_reviewer,
     can_manage_calls,
     can_see_other_scores,
+    conflicted_q,
     get_call_for,
     get_proposal_for,
-    is_conflicted,
 )
 
 
@@ -70,21 +70,28 @@ def _parse(raw: str | None) -> Decimal | None:
 def reviewer_home(request):
     if request.user.role != Role.REVIEWER:
         raise PermissionDenied
-    rows = []
-    for assignment in assignments_for_reviewer(request.user).select_related(
-        "proposal", "proposal__call"
-    ):
-        proposal = assignment.proposal
-        review = Review.objects.filter(assignment=assignment).first()
-        rows.append(
-            {
-                "assignment": assignment,
-                "proposal": proposal,
-                "partners": [p.name for p in proposal.partners.select_related("organisation")],
-                "conflicted": is_conflicted(request.user, proposal),
-                "review": review,
-            }
-        )
+    assignments = list(
+        assignments_for_reviewer(request.user)
+        .select_related("proposal__call", "review")
+        .prefetch_related("proposal__partners__organisation")
+        .order_by("proposal__call__closes_at", "proposal__submitted_at")
+    )
+    # One query for the conflicts of all listed proposals, not one per row.
+    conflicted = set(
+        Proposal.objects.filter(pk__in=[a.proposal_id for a in assignments])
+        .filter(conflicted_q(request.user))
+        .values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "assignment": a,
+            "proposal": a.proposal,
+            "partners": [p.name for p in a.proposal.partners.all()],
+            "conflicted": a.proposal_id in conflicted,
+            "review": getattr(a, "review", None),
+        }
+        for a in assignments
+    ]
     declared = ConflictDeclaration.objects.filter(reviewer=request.user).select_related("proposal")
     return render(
         request,
