@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clusterpact.analysis import mcda
 from clusterpact.funding import adapters as funding_adapters
@@ -208,7 +209,11 @@ def finalise(*, assessment: Assessment, user, summary: str = "") -> Assessment:
     missing = missing_scores(assessment)
     if missing:
         raise ValidationError(
-            _("%(count)s scores are missing; score every scenario on every criterion first.")
+            ngettext(
+                "%(count)s score is missing; score every scenario on every criterion first.",
+                "%(count)s scores are missing; score every scenario on every criterion first.",
+                missing,
+            )
             % {"count": missing}
         )
     assessment.status = AssessmentStatus.FINAL
