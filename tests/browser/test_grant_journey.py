@@ -110,3 +110,48 @@ def test_officer_sees_a_breach_of_article_27_9_and_corrects_the_grant(
         "Operating aid EUR 500,000.00 is within 50.00 % of eligible costs EUR 1,000,000.00."
     )
     screenshot("compliance-passes-27-9")
+
+
+def test_officer_records_an_intercluster_project_only_with_two_clusters(
+    page, screenshot, console, live_server, officer, alpha_with_line
+):
+    beta = Cluster.objects.create(
+        name="Beta Network", slug="beta", kind=ClusterKind.BUSINESS_NETWORK
+    )
+    make_organisation("Nova Coatings NV", "0123456749")
+    base = live_server.url
+    log_in(page, base, officer.username)
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.goto(f"{base}/funding/projects/")
+    expect(page.get_by_text("No projects match.")).to_be_visible()
+    page.get_by_role("link", name="New project").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New project")
+    page.get_by_label("Title:").fill("Circular coatings")
+    page.get_by_label("Kind:", exact=True).select_option(label="Intercluster project")
+    page.get_by_label("Clusters:").select_option(label="Alpha Cluster")
+    page.get_by_label("Budget (EUR):", exact=True).fill("300000")
+    first = page.get_by_role("group", name="Participant 1", exact=True)
+    first.get_by_label("Enterprise number or national identifier:").fill("0123.456.749")
+    first.get_by_label("Role:").select_option(label="Coordinator")
+    first.get_by_label("Participant budget (EUR):").fill("200000")
+    # The refused form answers 400 Bad Request, which the browser logs; that is expected here.
+    console.expect_failure(f"{base}/funding/projects/new/")
+    page.get_by_role("button", name="Save project").click()
+
+    expect(
+        page.get_by_text("An intercluster project involves at least two clusters.").first
+    ).to_be_visible()
+    screenshot("intercluster-with-one-cluster")
+    assert not beta.projects.exists()
+
+    page.get_by_label("Clusters:").select_option(label=["Alpha Cluster", "Beta Network"])
+    page.get_by_role("button", name="Save project").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Circular coatings")
+    participants = page.get_by_role("table", name="Participants")
+    expect(participants.get_by_role("row").filter(has_text="Nova Coatings NV")).to_contain_text(
+        "Coordinator"
+    )
+    expect(page.get_by_role("link", name="Beta Network")).to_be_visible()
+    screenshot("intercluster-project-saved")

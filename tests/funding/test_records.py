@@ -332,3 +332,20 @@ def test_empty_states_of_the_record_pages(client, officer, cluster_a, grant_a):
     }
     for url, text in pages.items():
         assert text in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode(), url
+
+
+def test_untouched_extra_participant_rows_are_left_out(client, officer, cluster_a, members_a):
+    # What a browser sends for the three empty rows: the proposed role and budget, no identifier.
+    client.force_login(officer)
+    data = project_post([cluster_a], kind="cluster", title="Quiet")
+    data["participants-TOTAL_FORMS"] = "3"
+    for i in range(3):
+        data[f"participants-{i}-identifier"] = ""
+        data[f"participants-{i}-role"] = "partner"
+        data[f"participants-{i}-budget"] = "0"
+    data["participants-0-identifier"] = "0123456749"
+    data["participants-0-role"] = "coordinator"
+    response = client.post("/funding/projects/new/", data)
+    assert response.status_code == 302
+    project = Project.objects.get(title="Quiet")
+    assert list(project.participants.values_list("role", flat=True)) == ["coordinator"]

@@ -220,9 +220,16 @@ class ParticipantForm(forms.Form):
             "Belgian organisations: the enterprise number; others: their register's identifier."
         ),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ParticipantRole.choices)
+    # With an initial role, an untouched extra row is "unchanged" and left out, not required.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ParticipantRole.choices, initial=ParticipantRole.PARTNER
+    )
     budget = forms.DecimalField(
-        label=_("Budget (EUR)"), min_value=0, max_digits=14, decimal_places=2, initial=0
+        label=_("Participant budget (EUR)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        initial=0,
     )
 
     def clean_identifier(self):
