@@ -36,6 +36,6 @@ def test_network_summary_for_the_yearly_report(network, cluster_a):
         summary = kpis.network_summary(cluster_a, 2023)
     rows = dict(summary.rows)
     assert rows["Network density"] == "0.333"
-    assert rows["Follower reach"] == "25.0 %"
+    assert rows["Follower reach"] == "25.0\u00a0%"
     assert summary.chart is not None and summary.chart.count("<rect") == 2  # 2022 and 2023
     assert kpis.network_summary(cluster_a, 2021).is_empty

@@ -59,7 +59,7 @@ def test_programme_table_shows_hand_computed_measures(client, network, officer):
     table = body[body.index('id="programme-measures"') :]
     alpha = table[table.index("Alpha Cluster") : table.index("</tr>", table.index("Alpha Cluster"))]
     # organisations, projects, links, density, Blau, Shannon, SME, young, followers, bridges...
-    for cell in ("0.333", "0.375", "0.562", "25.0 %", "50.0 %", "100.0 %", "0.420"):
+    for cell in ("0.333", "0.375", "0.562", "25.0\u00a0%", "50.0\u00a0%", "100.0\u00a0%", "0.420"):
         assert f">{cell}<" in alpha, cell
     assert "Beta Network" in table
 
@@ -384,3 +384,12 @@ def test_dataset_pages_per_role(client, network, officer, sbs_csv, request, role
     login(client, request.getfixturevalue(role))
     for name in ("landscape:dataset", "landscape:dataset-map"):
         assert client.get(reverse(name, args=[dataset.pk])).status_code == status
+
+
+def test_measures_use_the_decimal_comma_in_dutch(client, network, officer):
+    client.force_login(officer)
+    body = client.get(
+        reverse("landscape:cluster-measures", args=["alpha"]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    table = body.content.decode()[body.content.decode().index('id="cluster-measures"') :]
+    assert ">0,333<" in table and ">25,0\u00a0%<" in table

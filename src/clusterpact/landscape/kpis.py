@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -104,10 +105,10 @@ def _display(value: Decimal | None, kind: str) -> str:
     if value is None:
         return "—"
     if kind == "percent":
-        return f"{value:.1f} %"
+        return number_format(value, 1, use_l10n=True) + "\u00a0%"
     if kind == "index":
-        return f"{value:.3f}"
-    return str(value)
+        return number_format(value, 3, use_l10n=True)
+    return number_format(value, 0, use_l10n=True, force_grouping=True)
 
 
 def network_summary(cluster: Cluster, year: int) -> NetworkSummary:

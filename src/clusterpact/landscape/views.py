@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -69,13 +70,14 @@ def _require_reader(request) -> None:
 
 
 def format_measure(value, kind: str) -> str:
+    """A measure as shown in the active language (decimal comma in Dutch); "—" when undefined."""
     if value is None:
         return "—"
     if kind == "count":
-        return f"{int(value):d}"
+        return number_format(int(value), 0, use_l10n=True, force_grouping=True)
     if kind == "share":
-        return f"{value * 100:.1f} %"
-    return f"{value:.3f}"
+        return number_format(value * 100, 1, use_l10n=True) + "\u00a0%"
+    return number_format(value, 3, use_l10n=True)
 
 
 def _measure_cells(row: dict) -> list[str]:
