@@ -1,6 +1,6 @@
 """Validation of reported values: per KPI (type, range, required) and across KPIs.
 
-Shared by the web form and, later, the Excel upload: both hand raw cells to
+Shared by the web form and the Excel upload (:mod:`.excel`): both hand raw cells to
 :func:`parse_values` and get every problem named by KPI code.
 """
 
