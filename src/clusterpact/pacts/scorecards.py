@@ -336,13 +336,14 @@ def cluster_scorecard(
     kpis: dict[int, Kpi] = {}
     for kpi_id, pact_id, year, value in (
         Target.objects.filter(pact_kpi__pact__in=pacts, is_current=True)
+        .order_by()  # the model's order joins the catalogue to sort rows nobody reads in order
         .annotate(number=Cast("value", FloatField()))
         .values_list("pact_kpi__kpi_id", "pact_kpi__pact_id", "year", "number")
     ):
         targets[(pact_id, kpi_id)][year] = value
     pact_kpis = {
         (pk.pact_id, pk.kpi_id)
-        for pk in PactKpi.objects.filter(pact__in=pacts).only("pact_id", "kpi_id")
+        for pk in PactKpi.objects.filter(pact__in=pacts).order_by().only("pact_id", "kpi_id")
     }
     kpis = {k.pk: k for k in Kpi.objects.filter(pk__in={k for _p, k in pact_kpis})}
     reports = _latest_accepted(
@@ -525,6 +526,7 @@ def compute_comparison(year: int) -> Comparison:
     for pact_id, kpi_id, target_year, value in (
         Target.objects.filter(pact_kpi__pact__in=scope, is_current=True)
         .filter(Q(year=year) | Q(year__isnull=True))
+        .order_by()  # unordered: the model's order joins the catalogue and sorts 90,000 rows
         .annotate(number=Cast("value", FloatField()))
         .values_list("pact_kpi__pact_id", "pact_kpi__kpi_id", "year", "number")
     ):
