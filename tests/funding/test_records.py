@@ -1,5 +1,6 @@
 """Projects, payments, private contributions and funding-line budgets: pages, rules, roles, audit."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -349,3 +350,57 @@ def test_untouched_extra_participant_rows_are_left_out(client, officer, cluster_
     assert response.status_code == 302
     project = Project.objects.get(title="Quiet")
     assert list(project.participants.values_list("role", flat=True)) == ["coordinator"]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_record_pages_constant_queries(
+    client, officer, cluster_a, members_a, grant_a, basic_line, count, django_assert_num_queries
+):
+    organisations = [m.organisation for m in members_a]
+    project = domain.create_project(
+        clusters=[cluster_a],
+        title="P",
+        kind=ProjectKind.CLUSTER,
+        budget=D(1),
+        participants=[(organisations[i], "partner", D(i)) for i in range(count)],
+    )
+    for i in range(count):
+        domain.record_payment(grant=grant_a, date=dt.date(2017, 1 + i, 1), amount=D(1))
+        domain.record_contribution(cluster=cluster_a, year=2017 + i, amount=D(1))
+        domain.set_budget(line=basic_line, year=2017 + i, amount=D(1))
+    client.force_login(officer)
+    pages = {
+        f"/funding/projects/{project.pk}/": QUERIES_PROJECT_DETAIL,
+        f"/funding/clusters/alpha/grants/{grant_a.pk}/payments/": QUERIES_PAYMENTS,
+        "/funding/clusters/alpha/contributions/": QUERIES_CONTRIBUTIONS,
+        "/funding/lines/": QUERIES_LINES,
+    }
+    for url, queries in pages.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200, url
+
+
+QUERIES_PROJECT_DETAIL = 8
+QUERIES_PAYMENTS = 7
+QUERIES_CONTRIBUTIONS = 5
+QUERIES_LINES = 6
+
+
+def test_evaluator_reads_every_record_and_changes_none(
+    client, evaluator, cluster_a, cluster_b, grant_a
+):
+    eu, _local, beta = _projects(cluster_a, cluster_b)
+    client.force_login(evaluator)
+    for url in (
+        "/funding/projects/",
+        f"/funding/projects/{beta.pk}/",
+        f"/funding/clusters/alpha/grants/{grant_a.pk}/payments/",
+        "/funding/clusters/beta/contributions/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/funding/projects/new/").status_code == 403
+    assert client.get(f"/funding/projects/{eu.pk}/edit/").status_code == 403
+    url = f"/funding/clusters/alpha/grants/{grant_a.pk}/payments/"
+    assert client.post(url, {"date": "2018-01-01", "amount": "5"}).status_code == 403
+    assert not Payment.objects.exists()
