@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from clusterpact.calls import domain
@@ -138,3 +140,61 @@ def test_applicant_does_not_see_an_unopened_call(client, applicant, kpi):
     future = make_call(opens=CLOSES.replace(year=2029), closes=CLOSES)
     client.force_login(applicant)
     assert client.get(reverse("calls:call-detail", args=[future.pk])).status_code == 404
+
+
+def _call_data(call):
+    return {
+        "title": call.title,
+        "call_type": call.call_type,
+        "opens_at": "2020-01-01T00:00:00",
+        "closes_at": "2030-03-31T17:00:00",
+        "budget": "1000000",
+        "max_duration_months": "36",
+        "overall_threshold": "10",
+        "reviewers_per_proposal": "3",
+        "overlap_threshold": "0.35",
+    }
+
+
+def _criteria_data(call, **changes):
+    data = {"criteria-TOTAL_FORMS": "3", "criteria-INITIAL_FORMS": "3"}
+    for n, c in enumerate(call.criteria.order_by("order", "pk")):
+        row = {
+            "id": c.pk,
+            "code": c.code,
+            "name_nl": c.name_nl,
+            "name_en": c.name_en,
+            "weight": "1",
+            "threshold": "3",
+            "maximum": "5",
+            "step": "0.5",
+            "order": n,
+        }
+        row.update(changes.get(c.code, {}))
+        data.update({f"criteria-{n}-{k}": v for k, v in row.items()})
+    return data
+
+
+def test_officer_changes_weights_and_thresholds_until_scoring_starts(
+    client, officer, open_call, submitted, reviewer
+):
+    client.force_login(officer)
+    url = reverse("calls:call-edit", args=[open_call.pk])
+    data = {**_call_data(open_call), **_criteria_data(open_call, impact={"weight": "2"})}
+    response = client.post(url, data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["criteria"].errors,
+    )
+    assert open_call.criteria.get(code="impact").weight == 2
+    bad = {**_call_data(open_call), **_criteria_data(open_call, impact={"threshold": "6"})}
+    assert client.post(url, bad).status_code == 400
+    assert open_call.criteria.get(code="impact").threshold == 3
+    # Once a reviewer has scored, the criteria are fixed.
+    assignment = ReviewAssignment.objects.create(proposal=submitted, reviewer=reviewer)
+    criterion = open_call.criteria.get(code="impact")
+    domain.save_review(
+        assignment=assignment, scores={criterion: (Decimal(4), "")}, comment="", submit=False
+    )
+    response = client.get(url)
+    assert response.context["criteria"] is None and response.context["locked"] is True

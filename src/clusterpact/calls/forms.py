@@ -14,6 +14,7 @@ from clusterpact.rules import enterprise_number
 from .models import (
     BudgetCategory,
     Call,
+    CallCriterion,
     LetterLanguage,
     PartnerRole,
     PromotionOutcome,
@@ -92,6 +93,14 @@ class CallForm(forms.ModelForm):
         self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]
         if self.instance.pk:
             self.fields["kpis"].initial = [k.kpi_id for k in self.instance.required_kpis.all()]
+
+
+CriterionFormSet = forms.modelformset_factory(
+    CallCriterion,
+    fields=["code", "name_nl", "name_en", "weight", "threshold", "maximum", "step", "order"],
+    extra=1,
+    can_delete=True,
+)
 
 
 class ProposalForm(forms.ModelForm):

@@ -182,6 +182,23 @@ class CallCriterion(models.Model):
     def name(self) -> str:
         return self.name_en if get_language() == "en" else self.name_nl
 
+    def clean(self) -> None:
+        errors = {}
+        if self.step is not None and self.step <= 0:
+            errors["step"] = _("The step must be larger than zero.")
+        elif self.maximum is not None and self.step and self.maximum % self.step:
+            errors["maximum"] = _("The scale maximum must be a multiple of the step.")
+        if self.weight is not None and self.weight <= 0:
+            errors["weight"] = _("The weight must be larger than zero.")
+        if (
+            self.threshold is not None
+            and self.maximum is not None
+            and not 0 <= self.threshold <= self.maximum
+        ):
+            errors["threshold"] = _("The threshold lies between 0 and the scale maximum.")
+        if errors:
+            raise ValidationError(errors)
+
 
 @audit.register
 class CallKpi(models.Model):

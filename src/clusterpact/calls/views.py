@@ -27,18 +27,21 @@ from .forms import (
     AttachmentForm,
     BudgetLineForm,
     CallForm,
+    CriterionFormSet,
     PartnerForm,
     ProposalForm,
 )
 from .messages import failure_message
 from .models import (
     CallKpi,
+    ConsensusScore,
     Proposal,
     ProposalAttachment,
     ProposalBudgetLine,
     ProposalKpi,
     ProposalPartner,
     ProposalStatus,
+    ReviewScore,
 )
 from .permissions import (
     calls_for,
@@ -95,19 +98,46 @@ def _save_call(form, *, user, call=None):
     return call
 
 
+def criteria_locked(call) -> bool:
+    """Criteria are fixed once a reviewer has scored or a consensus exists."""
+    return call is not None and (
+        ReviewScore.objects.filter(review__assignment__proposal__call=call).exists()
+        or ConsensusScore.objects.filter(proposal__call=call).exists()
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def call_form(request, pk=None):
+    """Create or edit a call; when editing, its criteria too (until scoring starts)."""
     if not can_manage_calls(request.user):
         raise PermissionDenied
     call = get_call_for(request.user, pk=pk) if pk else None
     form = CallForm(request.POST or None, instance=call)
-    if request.method == "POST" and form.is_valid():
-        call = _save_call(form, user=request.user, call=call)
+    locked = criteria_locked(call)
+    criteria = None
+    if call is not None and not locked:
+        criteria = CriterionFormSet(
+            request.POST or None, queryset=call.criteria.order_by("order", "pk"), prefix="criteria"
+        )
+    if request.method == "POST" and form.is_valid() and (criteria is None or criteria.is_valid()):
+        with transaction.atomic():
+            call = _save_call(form, user=request.user, call=call)
+            if criteria is not None:
+                for item in criteria.save(commit=False):
+                    item.call = call
+                    item.save()
+                for removed in criteria.deleted_objects:
+                    removed.delete()
         messages.success(request, _("The call is saved."))
         return redirect(call)
     status = 400 if request.method == "POST" else 200
-    return render(request, "calls/call_form.html", {"form": form, "call": call}, status=status)
+    return render(
+        request,
+        "calls/call_form.html",
+        {"form": form, "call": call, "criteria": criteria, "locked": locked},
+        status=status,
+    )
 
 
 @require_safe
