@@ -393,3 +393,15 @@ def test_measures_use_the_decimal_comma_in_dutch(client, network, officer):
     )
     table = body.content.decode()[body.content.decode().index('id="cluster-measures"') :]
     assert ">0,333<" in table and ">25,0\u00a0%<" in table
+
+
+def test_measure_and_network_pages_do_not_query_per_cluster(
+    client, network, officer, django_assert_max_num_queries
+):
+    login(client, officer)
+    # A fixed number: the session, the user, the clusters, the data version's five counts and
+    # the frames (the test settings cache nothing), whatever the number of clusters or projects.
+    with django_assert_max_num_queries(16):
+        client.get(reverse("landscape:measures"))
+    with django_assert_max_num_queries(20):
+        client.get(reverse("landscape:network"))
