@@ -226,15 +226,9 @@ def _company_years(
 @transaction.atomic
 def load_demo(stdout: TextIO = sys.stdout) -> None:
     """Create the demo landscape and one account per role; does nothing if it is already there."""
-    from clusterpact.evaluation.demo import load_demo_panel
-    from clusterpact.funding.demo import load_demo_funding
-    from clusterpact.pacts.demo import load_demo_pacts
-
     if demo_is_loaded():
         stdout.write("The demo landscape is already loaded.\n")
-        load_demo_panel(stdout)
-        load_demo_pacts(stdout)
-        load_demo_funding(stdout)
+        _load_module_demos(stdout)
         return
     rng = random.Random(SEED)
     numbers = _Numbers(rng)
@@ -446,9 +440,29 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
         f"Demo landscape loaded: {len(clusters)} clusters, {len(organisations)} organisations, "
         f"{len(memberships)} memberships (synthetic records are marked).\n"
     )
-    load_demo_panel(stdout)
-    load_demo_pacts(stdout)
-    load_demo_funding(stdout)
+    _load_module_demos(stdout)
+
+
+def _load_module_demos(stdout: TextIO) -> None:
+    """Each module's demo on top of the landscape; every one is idempotent, so a rerun adds
+    what a newer version brings. The order is the data flow: projects and funding before the
+    network, calls and scenarios that read them."""
+    from clusterpact.calls.demo import load_demo_calls
+    from clusterpact.evaluation.demo import load_demo_panel
+    from clusterpact.funding.demo import load_demo_funding
+    from clusterpact.landscape.demo import load_demo_landscape
+    from clusterpact.pacts.demo import load_demo_pacts
+    from clusterpact.scenarios.demo import load_demo_scenarios
+
+    for load in (
+        load_demo_panel,
+        load_demo_pacts,
+        load_demo_funding,
+        load_demo_landscape,
+        load_demo_calls,
+        load_demo_scenarios,
+    ):
+        load(stdout)
 
 
 def print_demo_accounts(stdout: TextIO = sys.stdout) -> None:
