@@ -261,3 +261,17 @@ def test_attachments_are_checked_by_type_content_and_size(
     assert upload("fake.pdf", b"MZ\x90\x00 not a pdf").status_code == 400
     assert upload("big.pdf", PDF + b"x" * 100).status_code == 400
     assert list(draft.attachments.values_list("name", flat=True)) == ["plan.pdf"]
+
+
+def test_kpi_targets_must_improve_in_the_kpis_direction(draft):
+    row = draft.kpis.select_related("kpi").get()
+    row.target = row.baseline
+    row.save()
+    assert messages_of(draft) == [
+        "The target 2 for the KPI collab-projects does not improve on its baseline 2."
+    ]
+    # For a KPI where lower is better, a lower target is the improvement.
+    type(row.kpi).objects.filter(pk=row.kpi_id).update(direction="lower")
+    row.target = Decimal(1)
+    row.save()
+    assert messages_of(draft) == []

@@ -96,8 +96,8 @@ def ensure_editable(proposal: Proposal, *, at: dt.datetime) -> None:
 
 
 def completeness_failures(proposal: Proposal) -> list[rules.Failure]:
-    """What the call asks besides the eligibility rules: one coordinator, a budget, and a
-    baseline and target for every required KPI."""
+    """What the call asks besides the eligibility rules: one coordinator, a budget, a
+    baseline and target for every required KPI, and targets that improve on baselines."""
     failures = []
     coordinators = proposal.partners.filter(role=PartnerRole.COORDINATOR).count()
     if coordinators != 1:
@@ -112,7 +112,23 @@ def completeness_failures(proposal: Proposal) -> list[rules.Failure]:
         failures.append(
             rules.Failure(code="no_budget", params={}, message="The budget has no lines.")
         )
-    committed = set(proposal.kpis.values_list("kpi_id", flat=True))
+    committed = set()
+    # The seed asks for ambitious targets set in advance: at least an improvement, in the
+    # KPI's own direction.
+    for row in proposal.kpis.select_related("kpi").order_by("kpi__order", "kpi__code"):
+        committed.add(row.kpi_id)
+        lower = row.kpi.direction == "lower"
+        if (row.target >= row.baseline) if lower else (row.target <= row.baseline):
+            failures.append(
+                rules.Failure(
+                    code="kpi_not_improving",
+                    params={"kpi": row.kpi.code, "baseline": row.baseline, "target": row.target},
+                    message=(
+                        f"The target {row.target} for KPI {row.kpi.code} does not improve on "
+                        f"its baseline {row.baseline}."
+                    ),
+                )
+            )
     for required in proposal.call.required_kpis.select_related("kpi").order_by("kpi__code"):
         if required.kpi_id not in committed:
             failures.append(

@@ -60,6 +60,9 @@ SENTENCES = {
     ),
     "no_budget": gettext_lazy("The budget has no lines yet."),
     "missing_kpi": gettext_lazy("The call asks a baseline and a target for the KPI %(kpi)s."),
+    "kpi_not_improving": gettext_lazy(
+        "The target %(target)s for the KPI %(kpi)s does not improve on its baseline %(baseline)s."
+    ),
     "justification_missing": gettext_lazy(
         "The consensus score for %(criterion)s has no justification."
     ),
