@@ -39,3 +39,17 @@ def test_network_summary_for_the_yearly_report(network, cluster_a):
     assert rows["Follower reach"] == "25.0\u00a0%"
     assert summary.chart is not None and summary.chart.count("<rect") == 2  # 2022 and 2023
     assert kpis.network_summary(cluster_a, 2021).is_empty
+
+
+def test_network_summary_partial_renders_for_page_and_pdf(network, cluster_a):
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    with translation.override("en"):
+        html = render_to_string(
+            "landscape/_network_summary.html",
+            {"summary": kpis.network_summary(cluster_a, 2023)},
+        )
+    assert "Collaboration network in 2023" in html
+    assert '<th scope="row">Network density</th><td class="num">0.333</td>' in html
+    assert HTML(string=html).write_pdf().startswith(b"%PDF")
