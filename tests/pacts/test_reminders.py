@@ -6,18 +6,21 @@ each year: the 2022 report is due on 2023-03-31.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusterpact.pacts import domain
+from clusterpact.pacts import domain, reminders
 from clusterpact.pacts.models import ReminderSent
 
-from .conftest import VALID
+from .conftest import VALID, full_targets
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +160,18 @@ def test_sent_reminders_are_listed_read_only_in_the_administration(
     assert page.status_code == 200
     assert "2023" in page.content.decode() and "manager-a" in page.content.decode()
     assert client.get(reverse("admin:pacts_remindersent_add")).status_code == 403
+
+
+def test_planning_takes_the_same_queries_for_one_cluster_or_two(
+    people, officer, cluster_b, signed_pact, report
+):
+    today = dt.date(2024, 4, 2)
+    with CaptureQueriesContext(connection) as one:
+        assert len(reminders.plan(today=today, days=0)) == 1
+    other = domain.create_pact(cluster=cluster_b, start=dt.date(2022, 1, 1), user=officer)
+    domain.set_targets(other, values=full_targets(other), user=officer)
+    domain.sign_pact(other, user=officer)
+    with CaptureQueriesContext(connection) as two:
+        planned = reminders.plan(today=today, days=0)
+    assert sorted(r.recipient.username for r in planned) == ["manager-a", "manager-b"]
+    assert len(two.captured_queries) == len(one.captured_queries)
