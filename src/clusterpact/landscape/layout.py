@@ -21,6 +21,31 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _ROLE_ORDER = {"company": 0, "knowledge": 1, "government": 2, "civil_society": 3}
 
 
+_RING_MAX_GROUPS = 12
+
+
+def _group_centres(count: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Centres of ``count`` groups (largest first) in the unit square, and the slot radius each has.
+
+    One group fills the square; up to a dozen sit on a ring; more fill a disc
+    in a sunflower pattern, largest in the middle, so 1,500 clusters stay apart.
+    """
+    if count == 1:
+        return np.array([0.5]), np.array([0.5]), 0.46
+    if count <= _RING_MAX_GROUPS:
+        ring = 0.32
+        angles = 2 * np.pi * np.arange(count) / count - np.pi / 2
+        slot = min(0.18, ring * math.sin(math.pi / count) * 0.9)
+        return 0.5 + ring * np.cos(angles), 0.5 + ring * np.sin(angles), slot
+    disc = 0.46
+    k = np.arange(count)
+    r = disc * np.sqrt((k + 0.5) / count)
+    theta = k * GOLDEN_ANGLE
+    # Neighbouring sunflower points lie about disc·√(π/count) apart.
+    slot = 0.45 * disc * math.sqrt(math.pi / count)
+    return 0.5 + r * np.cos(theta), 0.5 + r * np.sin(theta), slot
+
+
 def layout(nodes: pl.DataFrame, *, width: float = 1000.0, height: float = 1000.0) -> pl.DataFrame:
     """``nodes`` (id, cluster, helix_role, size) with ``x`` and ``y`` added, inside width × height."""
     if nodes.height == 0:
@@ -30,30 +55,30 @@ def layout(nodes: pl.DataFrame, *, width: float = 1000.0, height: float = 1000.0
         _role=pl.col("helix_role").replace_strict(_ROLE_ORDER, default=9, return_dtype=pl.Int64),
     )
     groups = (
-        frame.group_by("_group").agg(pl.len().alias("_n"), pl.col("size").sum().alias("_weight"))
-    ).sort(["_n", "_group"], descending=[True, False])
-    count = groups.height
-    total = frame.height
-    xs = np.zeros(total)
-    ys = np.zeros(total)
-    ring = 0.0 if count == 1 else 0.32
-    # Each group's disc area is proportional to its node count, scaled so the largest fits its slot.
-    shares = np.sqrt(groups["_n"].to_numpy() / total)
-    slot = 0.5 if count == 1 else min(0.18, math.pi * ring / count + 0.02)
-    radii = shares / shares.max() * slot
-    for index, group in enumerate(groups["_group"].to_list()):
-        angle = 2 * math.pi * index / count - math.pi / 2
-        cx, cy = 0.5 + ring * math.cos(angle), 0.5 + ring * math.sin(angle)
-        members = frame.filter(pl.col("_group") == group).sort(
-            ["_role", "size", "id"], descending=[False, True, False]
-        )
-        n = members.height
-        k = np.arange(n)
-        r = radii[index] * np.sqrt((k + 0.5) / n)
-        theta = k * GOLDEN_ANGLE
-        rows = members["_row"].to_numpy()
-        xs[rows] = cx + r * np.cos(theta)
-        ys[rows] = cy + r * np.sin(theta)
+        frame.group_by("_group")
+        .agg(pl.len().alias("_n"))
+        .sort(["_n", "_group"], descending=[True, False])
+        .with_row_index("_order")
+    )
+    cx, cy, slot = _group_centres(groups.height)
+    # A group's disc area is proportional to its node count; the largest fills its slot.
+    shares = np.sqrt(groups["_n"].to_numpy() / groups["_n"].max())
+    groups = groups.with_columns(
+        _cx=pl.Series(cx), _cy=pl.Series(cy), _radius=pl.Series(shares * slot)
+    )
+    placed = (
+        frame.join(groups, on="_group")
+        .sort(["_order", "_role", "size", "id"], descending=[False, False, True, False])
+        .with_columns(_k=pl.int_range(pl.len()).over("_group"))
+    )
+    k = placed["_k"].to_numpy()
+    r = placed["_radius"].to_numpy() * np.sqrt((k + 0.5) / placed["_n"].to_numpy())
+    theta = k * GOLDEN_ANGLE
+    xs = np.empty(frame.height)
+    ys = np.empty(frame.height)
+    rows = placed["_row"].to_numpy()
+    xs[rows] = placed["_cx"].to_numpy() + r * np.cos(theta)
+    ys[rows] = placed["_cy"].to_numpy() + r * np.sin(theta)
     margin = 0.04
     xs = margin + (1 - 2 * margin) * np.clip(xs, 0, 1)
     ys = margin + (1 - 2 * margin) * np.clip(ys, 0, 1)
