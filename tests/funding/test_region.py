@@ -119,3 +119,12 @@ def test_the_form_proposes_the_profiles_region_and_drops_it_for_operating_aid(
     form = GrantForm(data, cluster=cluster_a)
     assert form.is_valid(), form.errors
     assert form.save(commit=False).region_type == ""
+
+
+def test_the_cluster_page_names_the_region_of_an_investment_grant(
+    client, officer, cluster_a, investment_line, org_a
+):
+    investment(cluster_a, investment_line, org_a, aid=1, region=RegionType.A_AREA)
+    client.force_login(officer)
+    html = client.get("/funding/clusters/alpha/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Investment aid (Art. 107(3)(a) area)" in html
