@@ -78,13 +78,15 @@ def test_only_accepted_reports_count_with_hand_computed_statuses(reported, clust
     assert (cells[2022].value, cells[2022].achievement, cells[2022].status) == (6, 1.0, "on_track")
     assert (cells[2023].value, cells[2023].achievement, cells[2023].status) == (7, 0.75, "at_risk")
     assert cells[2023].percent == 75 and cells[2023].badge.label == "At risk"
+    assert cells[2023].shown == ("4", "8", "7") and cells[2024].shown == ("4", "10", "—")
     # The submitted 2024 report does not count.
     assert cells[2024].value is None and cells[2024].status == "no_data"
     assert cells[2026].future and not cells[2023].future
     # Term so far: 13 projects against 14, from 2 × 4 = 8 → 5 / 6.
-    pact, term, term_badge = collab.terms[0]
+    term = collab.terms[0].score
     assert (term.value, term.target, term.baseline, term.years) == (13, 14, 8, 2)
-    assert term.achievement == pytest.approx(5 / 6) and term_badge.status == "at_risk"
+    assert term.achievement == pytest.approx(5 / 6) and collab.terms[0].badge.status == "at_risk"
+    assert collab.terms[0].shown == ("8", "14", "13") and collab.terms[0].percent == 83
     assert collab.latest.year == 2023
 
 
@@ -148,6 +150,19 @@ def test_scorecard_takes_the_same_queries_for_one_or_more_reports(
     _accept(_report(pact, 2024), manager_a, officer)
     with django_assert_num_queries(6):
         scorecards.cluster_scorecard(cluster_a, charts=False)
+
+
+def test_numbers_print_like_floatformat_in_the_language():
+    assert scorecards.number_text(1200000.0) == "1200000"
+    assert scorecards.number_text(0.4444) == "0.44"
+    assert scorecards.number_text(34.2, ",") == "34,20"
+    # The same text as Django's filter, which the templates used before.
+    from django.template.defaultfilters import floatformat
+
+    for value in (3.0, 0.4444, 12.5, 1200000.0, -2.5, 99.999):
+        assert scorecards.number_text(value) == floatformat(value, "-2"), value
+    assert scorecards.number_text(-2.5) == "-2.50"
+    assert scorecards.number_text(None) == "—"
 
 
 def test_pact_year_of_a_period():
