@@ -15,6 +15,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from clusterpact.pacts import domain
@@ -41,8 +42,9 @@ WEB_FORM = {
 @pytest.fixture
 def report(cluster_a, members_a, officer, manager_a):
     load_default_catalogue()
-    # Started 2025-01-01: its first year has ended, so exactly one report is due.
-    pact = domain.create_pact(cluster=cluster_a, start=dt.date(2025, 1, 1), user=officer)
+    # Started on 1 January of last year: its first year has ended, so exactly one report is due.
+    last_year = timezone.localdate().year - 1
+    pact = domain.create_pact(cluster=cluster_a, start=dt.date(last_year, 1, 1), user=officer)
     targets = {
         (pk.kpi.code, year): Decimal(5)
         for pk in pact.pact_kpis.select_related("kpi")
@@ -83,6 +85,7 @@ def test_report_from_form_and_excel_to_accepted_and_scorecard(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"  # the evidence file stays out of var/
     base = live_server.url
+    year = report.period_start.year
     detail = f"{base}/pacts/reports/{report.pk}/"
     # The upload with a bad cell answers 400, as a refused form should.
     console.expect_failure(f"{base}/pacts/reports/{report.pk}/excel/")
@@ -97,7 +100,7 @@ def test_report_from_form_and_excel_to_accepted_and_scorecard(
     page.get_by_role("link", name="Alpha Cluster").click()
     expect(page).to_have_url(detail)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Report of Alpha Cluster, 2025-01-01 – 2025-12-31"
+        f"Report of Alpha Cluster, {year}-01-01 – {year}-12-31"
     )
     screenshot("report-draft")
 
@@ -120,7 +123,7 @@ def test_report_from_form_and_excel_to_accepted_and_scorecard(
         page.get_by_role("link", name="Download the workbook (Excel)").click()
     workbook = tmp_path / download.value.suggested_filename
     download.value.save_as(workbook)
-    assert workbook.name == "report-alpha-2025-01-01-v1.xlsx"
+    assert workbook.name == f"report-alpha-{year}-01-01-v1.xlsx"
     fill_workbook(workbook, {"collab-projects": 4, "competitiveness": 150})
     page.get_by_label("Filled-in workbook").set_input_files(workbook)
     screenshot("excel-upload")
@@ -195,11 +198,11 @@ def test_report_from_form_and_excel_to_accepted_and_scorecard(
         ("Collaborative projects per year", "4"),
         ("Members reporting higher competitiveness per year", "72"),
     ):
-        year = (
+        row = (
             page.get_by_role("table", name=table)
             .get_by_role("row")
-            .filter(has=page.get_by_role("rowheader", name="2025", exact=True))
+            .filter(has=page.get_by_role("rowheader", name=str(year), exact=True))
         )
         # Baseline, target, reported.
-        expect(year.get_by_role("cell").nth(2)).to_have_text(reported)
+        expect(row.get_by_role("cell").nth(2)).to_have_text(reported)
     screenshot("scorecard")
