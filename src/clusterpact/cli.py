@@ -36,6 +36,7 @@ def _run(args: argparse.Namespace) -> int:
     from clusterpact.demo.loader import demo_is_loaded, load_demo, print_demo_accounts
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
     if not args.no_demo and not demo_is_loaded():
         load_demo(stdout=sys.stdout)
     if not args.no_demo:

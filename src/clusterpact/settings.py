@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,8 +54,6 @@ TESTING = envbool("CLUSTERPACT_TESTING", False)
 _secret = envsecret("SECRET_KEY")
 if _secret is None:
     if not (DEBUG or TESTING):
-        from django.core.exceptions import ImproperlyConfigured
-
         raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) when DEBUG is off.")
     _secret = "insecure-development-key-" + "x" * 40
 SECRET_KEY = _secret
@@ -253,6 +252,34 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
 # Reporting: a pact's report is due this many months after the end of its period.
 PACTS_REPORT_DUE_MONTHS = envint("PACTS_REPORT_DUE_MONTHS", 3)
+
+# Computed figures (programme summary, network frames) are cached. Per-process memory is
+# right for one process; several app processes share one cache in the database
+# ("database", after `clusterpact manage createcachetable`), so each figure is computed once.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "memory")
+if CACHE_BACKEND not in {"memory", "database"}:
+    raise ImproperlyConfigured("CACHE_BACKEND must be 'memory' or 'database'.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "clusterpact_cache",
+    }
+    if CACHE_BACKEND == "database"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Network and specialisation (clusterpact.landscape).
+LANDSCAPE_CACHE_SECONDS = envint("LANDSCAPE_CACHE_SECONDS", 3600)
+LANDSCAPE_GRAPH_MAX_NODES = envint("LANDSCAPE_GRAPH_MAX_NODES", 2000)
+LANDSCAPE_GRAPH_MAX_EDGES = envint("LANDSCAPE_GRAPH_MAX_EDGES", 6000)
+# European Cluster Observatory stars: top share of regions by size, minimum location
+# quotient, top share by focus (DOMAIN.md marks the LQ threshold "verify").
+LANDSCAPE_STAR_SIZE_TOP_SHARE = float(os.environ.get("LANDSCAPE_STAR_SIZE_TOP_SHARE", "0.10"))
+LANDSCAPE_STAR_LQ_MIN = float(os.environ.get("LANDSCAPE_STAR_LQ_MIN", "2.0"))
+LANDSCAPE_STAR_FOCUS_TOP_SHARE = float(os.environ.get("LANDSCAPE_STAR_FOCUS_TOP_SHARE", "0.10"))
+
+# Future scenarios: random draws behind "ranks first under perturbation".
+SCENARIOS_SENSITIVITY_DRAWS = envint("SCENARIOS_SENSITIVITY_DRAWS", 10_000)
 
 LOGGING = {
     "version": 1,

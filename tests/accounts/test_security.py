@@ -105,6 +105,41 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path):
     assert "Set SECRET_KEY" in result.stderr
 
 
+def _production_env(tmp_path, **extra) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLUSTERPACT_", "DEBUG"))}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "clusterpact.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "s" * 50,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        **extra,
+    }
+
+
+def test_app_processes_can_share_one_cache_in_the_database(tmp_path):
+    env = _production_env(tmp_path, CACHE_BACKEND="database")
+    django = [sys.executable, "-m", "django"]
+    subprocess.run([*django, "createcachetable"], env=env, check=True, capture_output=True)
+    write = "import django; django.setup(); from django.core.cache import cache; cache.set('k', 42)"
+    read = (
+        "import django; django.setup(); from django.core.cache import cache; print(cache.get('k'))"
+    )
+    subprocess.run([sys.executable, "-c", write], env=env, check=True, capture_output=True)
+    result = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "42", result.stderr
+
+
+def test_an_unknown_cache_backend_is_refused(tmp_path):
+    env = _production_env(tmp_path, CACHE_BACKEND="redis")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "CACHE_BACKEND must be 'memory' or 'database'" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("role_fixture", "expected"),
     [
