@@ -235,6 +235,8 @@ def test_excel_page_offers_download_and_upload(manager_client, report):
     assert reverse("pacts:report-excel-template", args=[report.pk]) in text
     assert 'type="file"' in text and 'enctype="multipart/form-data"' in text
     assert reverse("pacts:report-excel", args=[report.pk]) in detail.content.decode()
+    form = manager_client.get(reverse("pacts:report-form", args=[report.pk]))
+    assert reverse("pacts:report-excel", args=[report.pk]) in form.content.decode()
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(manager_client, report, settings):
