@@ -24,7 +24,7 @@ from clusterpact.registry.models import Cluster, ClusterKind
 from . import domain
 from .catalogue import load_default_catalogue
 from .models import Comment, Kpi, Pact, Report, ReportStatus, ReportValue, ValueType
-from .periods import Period
+from .periods import Period, target_year
 from .validation import CROSS_RULES
 
 SEED = 4
@@ -102,7 +102,7 @@ def _targets(pact: Pact, rng: random.Random, scale: Decimal) -> dict:
 def _report_values(report: Report, targets: dict, rng: random.Random) -> dict[str, Decimal]:
     kpis = domain.report_kpis(report)
     derived = domain.derived_values(report, kpis)
-    year = report.period_start.year
+    year = target_year(report.pact.start, report.pact.term_years, report.period_end)
     values = {}
     for kpi in kpis:
         if kpi.derived:

@@ -28,6 +28,7 @@ from clusterpact.registry import imports
 
 from . import domain
 from .models import Report, Target, ValueType
+from .periods import target_year
 
 ID_SHEET = "clusterpact"
 SIGNING_SALT = "clusterpact.pacts.report-workbook"
@@ -78,10 +79,11 @@ def template_filename(report: Report) -> str:
 
 
 def template_rows(report: Report) -> list[dict]:
-    """One row per KPI of the report: the KPI, baseline, target of the year, value and note."""
+    """One row per KPI of the report: the KPI, baseline, target of its pact year, value and note."""
     kpis = domain.report_kpis(report)
     derived = domain.derived_values(report, kpis)
     stored = {v.kpi_id: v for v in report.values.all()}
+    year = target_year(report.pact.start, report.pact.term_years, report.period_end)
     baselines: dict[int, Decimal] = {}
     targets: dict[int, Decimal] = {}
     for target in Target.objects.filter(
@@ -89,7 +91,7 @@ def template_rows(report: Report) -> list[dict]:
     ).select_related("pact_kpi"):
         if target.year is None:
             baselines[target.pact_kpi.kpi_id] = target.value
-        elif target.year == report.period_start.year:
+        elif target.year == year:
             targets[target.pact_kpi.kpi_id] = target.value
     rows = []
     for kpi in kpis:

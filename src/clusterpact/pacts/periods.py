@@ -49,3 +49,16 @@ def periods(start: dt.date, term_years: int, frequency: str) -> list[Period]:
             )
         )
     return result
+
+
+def target_year(start: dt.date, term_years: int, period_end: dt.date) -> int:
+    """The pact year whose target a period answers: the one it ends in, named by its calendar year.
+
+    A pact year runs from the start's day and month; a half-year ending inside the first
+    pact year answers that year's target, a period for the whole term the last year's.
+    The scorecards apply the same rule.
+    """
+    months = (period_end.year - start.year) * 12 + period_end.month - start.month
+    if period_end.day < start.day:
+        months -= 1
+    return start.year + min(max(months // 12, 0), term_years - 1)

@@ -20,6 +20,7 @@ from clusterpact.registry.permissions import clusters_for
 from . import domain
 from .forms import CommentForm, EvidenceForm, PactForm
 from .models import Kpi, ReportStatus, Target
+from .periods import target_year
 from .permissions import (
     can_comment,
     can_correct_report,
@@ -208,7 +209,7 @@ def report_table(request):
 
 def _value_rows(report, kpis, derived):
     stored = {v.kpi_id: v for v in report.values.all()}
-    year = report.period_start.year
+    year = target_year(report.pact.start, report.pact.term_years, report.period_end)
     targets = {
         t.pact_kpi.kpi_id: t.value
         for t in Target.objects.filter(
