@@ -301,7 +301,7 @@ def test_import_refuses_a_bad_file_and_saves_nothing(client, network, officer):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "line 3" in body and "OBS_VALUE" in body
+    assert "Line 3: column &#x27;OBS_VALUE&#x27; holds &#x27;many&#x27;" in body
     assert not EmploymentDataset.objects.exists() and not EmploymentFigure.objects.exists()
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clusterpact.accounts import audit
+from clusterpact.analysis.specialisation import SbsError
 from clusterpact.charts import Bar, bar_chart, column_chart
 from clusterpact.registry.models import HelixRole, Organisation
 
@@ -28,6 +29,7 @@ from .forms import (
     SpecialisationFilterForm,
     YearForm,
 )
+from .messages import sbs_problem
 from .models import InnovationProfile, Profile
 from .permissions import (
     can_change_profiles,
@@ -399,8 +401,8 @@ def specialisation_upload(request):
                     nuts_level=form.cleaned_data["nuts_level"],
                     user=request.user,
                 )
-            except ValueError as error:
-                problem = str(error)
+            except SbsError as error:
+                problem = sbs_problem(error)
             else:
                 messages.success(
                     request,
