@@ -93,3 +93,13 @@ def test_request_user_is_the_actor(client, admin_user, cluster_a):
     entry = audit.history_for(cluster_a).filter(action="update").get()
     assert entry.actor == admin_user
     assert ("name", "Alpha Cluster", "Alpha Renamed") in entry.changed_fields
+
+
+def test_a_stored_file_is_recorded_by_its_name():
+    from django.db.models import FileField
+    from django.db.models.fields.files import FieldFile
+
+    stored = FieldFile(None, FileField(name="attachment"), "evidence/2026/report.pdf")
+    empty = FieldFile(None, FileField(name="attachment"), None)
+    assert audit._json_value(stored) == "evidence/2026/report.pdf"
+    assert audit._json_value(empty) == ""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -70,6 +71,9 @@ def _json_value(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        # The stored file's name identifies it; its bytes stay out of the trail.
+        return value.name or ""
     return value
 
 
