@@ -268,3 +268,18 @@ def test_every_demo_cluster_has_a_scorecard_with_statuses(client, db):
     years = scorecards.comparison_years()
     assert years and client.get(reverse("pacts:comparison")).status_code == 200
     assert client.get(reverse("pacts:public-comparison")).status_code == 200
+
+
+def test_cached_scorecard_page_follows_an_acceptance(
+    client, settings, reported, cluster_a, officer
+):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    client.force_login(officer)
+    url = reverse("pacts:scorecard", args=[cluster_a.slug])
+    assert "Yearly report (PDF):" in client.get(url).content.decode()
+    first = client.get(url).content.decode()  # served from the fragment cache
+    assert ">2024</a>" not in first
+    # Accepting the submitted 2024 report (100 projects) shows on the next request.
+    domain.accept_report(_report(reported, 2024), user=officer)
+    after = client.get(url).content.decode()
+    assert ">2024</a>" in after and '<td class="num">100</td>' in after

@@ -273,6 +273,11 @@ class Scorecard:
     def reported_years(self) -> list[int]:
         return sorted({c.year for r in self.rows for c in r.cells if c.value is not None})
 
+    @property
+    def export_years(self) -> list[int]:
+        """Years with accepted figures, newest first: one yearly report each."""
+        return list(reversed(self.reported_years))
+
     def pact_for(self, year: int) -> Pact | None:
         return next((p for p in self.pacts if year in p.years), None)
 
@@ -704,6 +709,14 @@ def _fingerprint() -> tuple:
         return tuple(cursor.fetchone())
 
 
+def data_stamp() -> str:
+    """A short key for the current state of every scorecard input and of the status settings:
+    cached figures and pages are stored under it, so a change is visible on the next request."""
+    th = thresholds()
+    state = (_fingerprint(), th.on_track, th.at_risk, cap())
+    return hashlib.sha1(repr(state).encode(), usedforsecurity=False).hexdigest()
+
+
 # The last comparisons this process computed or fetched, keyed like the shared cache: the
 # warm path then costs one fingerprint query and no unpickling of 1,500 rows.
 _recent: dict[str, Comparison] = {}
@@ -713,9 +726,7 @@ _RECENT_SIZE = 4
 def comparison(year: int) -> Comparison:
     """:func:`compute_comparison`, cached per year under the data's fingerprint (in this process
     and in Django's cache, so that several processes share one computation)."""
-    th = thresholds()
-    stamp = hashlib.sha1(repr(_fingerprint()).encode(), usedforsecurity=False).hexdigest()
-    key = f"pacts-comparison:{year}:{th.on_track}:{th.at_risk}:{cap()}:{stamp}"
+    key = f"pacts-comparison:{year}:{data_stamp()}"
     found = _recent.get(key)
     if found is None:
         found = cache.get_or_set(key, lambda: compute_comparison(year), COMPARISON_CACHE_SECONDS)

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from clusterpact.registry.domain import active_member_counts
@@ -21,6 +22,7 @@ from clusterpact.registry.domain import active_member_counts
 from . import exports, scorecards
 
 COMPARISON_PAGE_SIZE = 50
+SCORECARD_CACHE_SECONDS = 3600
 # Published aggregates hide any cell resting on fewer than this many firms or clusters.
 SMALL_CELL = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -36,10 +38,14 @@ def _attachment(content: bytes, fmt: str, name: str) -> HttpResponse:
 @login_required
 def scorecard(request, slug):
     cluster = scorecards.get_scorecard_cluster_for(request.user, slug=slug)
-    card = scorecards.cluster_scorecard(cluster)
+    today = timezone.localdate()
     context = {
-        "card": card,
-        "export_years": list(reversed(card.reported_years)),
+        "cluster": cluster,
+        # Computed only when the cached body is missing (template fragment cache keyed by the
+        # data's stamp, the day and the language): every reader of a cluster sees the same.
+        "card": SimpleLazyObject(lambda: scorecards.cluster_scorecard(cluster, today=today)),
+        "cache_key": f"{scorecards.data_stamp()}:{today.isoformat()}",
+        "cache_seconds": SCORECARD_CACHE_SECONDS,
         "can_compare": scorecards.can_compare(request.user),
     }
     return render(request, "pacts/scorecard.html", context)
