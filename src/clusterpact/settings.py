@@ -278,6 +278,9 @@ LANDSCAPE_STAR_SIZE_TOP_SHARE = float(os.environ.get("LANDSCAPE_STAR_SIZE_TOP_SH
 LANDSCAPE_STAR_LQ_MIN = float(os.environ.get("LANDSCAPE_STAR_LQ_MIN", "2.0"))
 LANDSCAPE_STAR_FOCUS_TOP_SHARE = float(os.environ.get("LANDSCAPE_STAR_FOCUS_TOP_SHARE", "0.10"))
 
+# Calls: the largest file an applicant may attach to a proposal.
+CALLS_ATTACHMENT_MAX_BYTES = envint("CALLS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
 # Future scenarios: random draws behind "ranks first under perturbation".
 SCENARIOS_SENSITIVITY_DRAWS = envint("SCENARIOS_SENSITIVITY_DRAWS", 10_000)
 

@@ -1,6 +1,6 @@
 """Benchmark of the calls app through the ORM: 500 proposals, 150 reviewers, 1,500 cluster domains.
 
-Run with ``DATABASE_URL=postgres://… .venv/bin/python -m tests.calls.bench_calls_app``
+Run with ``DATABASE_URL=postgres://… .venv/bin/python benchmarks/bench_calls_app.py``
 (a fresh database: it migrates and fills it). ``benchmarks/bench_calls.py`` times the pure
 algorithms; this one times what an officer waits for on the pages, queries and audit trail
 included: the automatic assignment (1,500 assignments saved), the fragmentation check of the
@@ -19,7 +19,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
