@@ -27,6 +27,7 @@ from clusterpact.registry.models import Cluster, Membership, Organisation, Organ
 from clusterpact.rules import calls as rules
 
 from . import adapters
+from .messages import assignment_problem
 from .models import (
     DEFAULT_CRITERIA,
     Call,
@@ -284,7 +285,7 @@ def run_assignment(*, call: Call, seed: int = 0) -> dict[int, tuple[int, ...]]:
         except InfeasibleAssignment as error:
             problem = error
     if result is None:
-        raise WorkflowError(str(problem)) from problem
+        raise WorkflowError(assignment_problem(problem)) from problem
     wanted = {(reviewer_id[r], proposal_id[p]) for p, rs in result.items() for r in rs}
     have = {(a.reviewer_id, a.proposal_id): a for a in existing}
     for pair, assignment in have.items():

@@ -111,3 +111,40 @@ def tie_break_label(step: str | None) -> str:
     if step.startswith(rules.TIE_CRITERION):
         return _("score for %(criterion)s") % {"criterion": step[len(rules.TIE_CRITERION) :]}
     return step
+
+
+ASSIGNMENT_SENTENCES = {
+    "no_reviewers": gettext_lazy("There are no reviewers in the pool."),
+    "fixed_conflict": gettext_lazy(
+        "Reviewer %(reviewer)s is kept on proposal %(proposal)s but has a conflict of interest "
+        "with it."
+    ),
+    "fixed_too_many": gettext_lazy(
+        "Proposal %(proposal)s has %(kept)s reviewers kept, more than the %(per_proposal)s per "
+        "proposal."
+    ),
+    "too_few_unconflicted": gettext_lazy(
+        "Proposal %(proposal)s has only %(available)s reviewers without a conflict of interest; "
+        "%(needed)s are needed."
+    ),
+    "capacity": gettext_lazy(
+        "%(proposals)s proposals with %(per_proposal)s reviewers each need %(needed)s reviews, "
+        "but %(reviewers)s reviewers with at most %(max_load)s each give %(available)s."
+    ),
+    "fixed_overloaded": gettext_lazy(
+        "Reviewer %(reviewer)s is kept on %(kept)s proposals, more than the maximum of "
+        "%(max_load)s."
+    ),
+    "blocked": gettext_lazy(
+        "Proposal %(proposal)s still lacks a reviewer: every reviewer without a conflict of "
+        "interest, and every reviewer they could pass a proposal to, is at the maximum load of "
+        "%(max_load)s. Widen the pool of reviewers."
+    ),
+}
+
+
+def assignment_problem(error) -> str:
+    """Why no assignment exists (an ``analysis.assignment.InfeasibleAssignment``), translated;
+    an unknown code falls back to the algorithm's English sentence."""
+    sentence = ASSIGNMENT_SENTENCES.get(error.code)
+    return str(error) if sentence is None else str(sentence) % error.params
