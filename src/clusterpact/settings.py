@@ -252,6 +252,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES
 
 # Reporting: a pact's report is due this many months after the end of its period.
 PACTS_REPORT_DUE_MONTHS = envint("PACTS_REPORT_DUE_MONTHS", 3)
+# Reminder mails name reports due within this many days (and every overdue one).
+PACTS_REMINDER_DAYS = envint("PACTS_REMINDER_DAYS", 14)
+# The largest evidence file attached to a reported value.
+PACTS_EVIDENCE_MAX_BYTES = envint("PACTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The site's address, for links in mails (e.g. https://clusters.example.eu); empty: relative links.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 # Computed figures (programme summary, network frames) are cached. Per-process memory is
 # right for one process; several app processes share one cache in the database

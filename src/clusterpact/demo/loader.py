@@ -445,8 +445,8 @@ def load_demo(stdout: TextIO = sys.stdout) -> None:
 
 def _load_module_demos(stdout: TextIO) -> None:
     """Each module's demo on top of the landscape; every one is idempotent, so a rerun adds
-    what a newer version brings. The order is the data flow: projects and funding before the
-    network, calls and scenarios that read them."""
+    what a newer version brings. The order is the data flow: funding before the pacts' reports
+    (their cofinancing ratio) and before the network, calls and scenarios that read projects."""
     from clusterpact.calls.demo import load_demo_calls
     from clusterpact.evaluation.demo import load_demo_panel
     from clusterpact.funding.demo import load_demo_funding
@@ -456,8 +456,8 @@ def _load_module_demos(stdout: TextIO) -> None:
 
     for load in (
         load_demo_panel,
-        load_demo_pacts,
         load_demo_funding,
+        load_demo_pacts,
         load_demo_landscape,
         load_demo_calls,
         load_demo_scenarios,
