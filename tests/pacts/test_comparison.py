@@ -165,3 +165,18 @@ def test_programme_excel_and_pdf(client, reported, beta, officer):
     pdf = client.get(reverse("pacts:programme-export", args=[2023, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(reverse("pacts:programme-export", args=[2019, "pdf"])).status_code == 404
+
+
+def test_programme_pdf_lists_the_clusters_furthest_behind_beyond_the_limit(
+    settings, reported, beta
+):
+    from clusterpact.pacts.exports import programme_report_context
+
+    data = scorecards.compute_comparison(2023)
+    full = programme_report_context(data)
+    assert full["all_listed"] and [c["cluster"].slug for c in full["clusters"]] == ["alpha", "beta"]
+    settings.PACTS_PROGRAMME_PDF_CLUSTERS = 1
+    short = programme_report_context(data)
+    # Alpha is further behind over all its KPIs (0.58 against 0.60): it alone is listed.
+    assert _row(data, "alpha").overall[0] < _row(data, "beta").overall[0]
+    assert not short["all_listed"] and [c["cluster"].slug for c in short["clusters"]] == ["alpha"]
