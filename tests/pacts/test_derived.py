@@ -42,3 +42,20 @@ def test_fee_income_of_a_half_year_is_pro_rata(cluster_a, members_a, fees_a):
     first_half = Period(dt.date(2021, 1, 1), dt.date(2021, 6, 30), dt.date(2021, 9, 30))
     # 181 of 365 days of 7,500
     assert derived.compute("fee_income", cluster_a, first_half) == Decimal("3719.18")
+
+
+def test_every_derived_kpi_of_the_catalogue_has_its_computation():
+    from clusterpact.pacts.catalogue import DEFAULT_CATALOGUE
+    from clusterpact.pacts.derived import DERIVED
+
+    named = {spec.derived for spec in DEFAULT_CATALOGUE if spec.derived}
+    assert {"network_follower_reach", "network_sme_share", "network_bridge_projects"} <= named
+    assert named <= set(DERIVED)
+
+
+def test_network_figures_are_derived_kpis_computed_by_the_landscape():
+    from clusterpact.landscape.kpis import NETWORK_KPIS
+    from clusterpact.pacts.derived import DERIVED
+
+    for name, function in NETWORK_KPIS.items():
+        assert DERIVED[name] is function

@@ -316,6 +316,61 @@ DEFAULT_CATALOGUE: tuple[KpiSpec, ...] = (
         "diffusion",
         "integer",
     ),
+    # Cluster-specific, derived from the collaboration network of the cluster's projects
+    # (clusterpact.landscape.kpis): the year the period ends.
+    KpiSpec(
+        "network-follower-reach",
+        "Bereik van innovatievolgers",
+        "Reach of innovation followers",
+        "Aandeel van de deelnemers aan projecten van de cluster dat in eerdere jaren geen "
+        "innovatieproject had, in het jaar waarin de periode eindigt.",
+        "Share of the participants in the cluster's projects that had no innovation project in "
+        "earlier years, in the year the period ends.",
+        "%",
+        "outcome",
+        "diffusion",
+        "decimal",
+        "mean",
+        "mean",
+        max_value=PCT,
+        required=False,
+        derived="network_follower_reach",
+    ),
+    KpiSpec(
+        "network-sme-share",
+        "Aandeel kmo's in projecten",
+        "SME share of project participants",
+        "Kmo's als percentage van de deelnemers aan projecten van de cluster (met gekende "
+        "grootteklasse), in het jaar waarin de periode eindigt.",
+        "SMEs as a percentage of the participants in the cluster's projects (with a known size "
+        "class), in the year the period ends.",
+        "%",
+        "output",
+        "smes",
+        "decimal",
+        "mean",
+        "mean",
+        max_value=PCT,
+        required=False,
+        derived="network_sme_share",
+    ),
+    KpiSpec(
+        "network-bridge-projects",
+        "Projecten met andere clusters",
+        "Projects bridging clusters",
+        "Projecten van de cluster die ook bij minstens één andere cluster horen, in het jaar "
+        "waarin de periode eindigt.",
+        "The cluster's projects that also belong to at least one other cluster, in the year the "
+        "period ends.",
+        "projects",
+        "output",
+        "diffusion",
+        "integer",
+        "last",
+        "sum",
+        required=False,
+        derived="network_bridge_projects",
+    ),
     KpiSpec(
         "new-members",
         "Nieuwe leden",

@@ -51,11 +51,19 @@ TYPED_BASELINES = {
 }
 # Baselines of derived KPIs the records cannot give before the pact (no funding recorded yet):
 # one private euro per public euro is the programme's floor of 50 % private cofinancing.
-DERIVED_FALLBACK_BASELINES = {"cofinancing-ratio": Decimal(1)}
+DERIVED_FALLBACK_BASELINES = {
+    "cofinancing-ratio": Decimal(1),
+    "network-follower-reach": Decimal(25),
+}
 SPECIFIC = {
     "catalisti": ("circular-projects", "co2-avoided", "services-events"),
     "flux50": ("co2-avoided", "intercluster-projects", "services-events"),
-    "flanders-food": ("circular-projects", "follower-participants", "new-members"),
+    "flanders-food": (
+        "circular-projects",
+        "follower-participants",
+        "new-members",
+        "network-follower-reach",
+    ),
 }
 DEFAULT_SPECIFIC = ("services-events", "new-members", "international-agreements")
 LATEST_STATES = {

@@ -17,6 +17,7 @@ from django.db.models import Sum
 
 from clusterpact.funding import adapters as funding
 from clusterpact.funding.models import GrantYear
+from clusterpact.landscape.kpis import NETWORK_KPIS
 from clusterpact.registry import domain as registry
 from clusterpact.registry.models import Cluster
 
@@ -24,6 +25,8 @@ from .periods import Period
 
 DerivedFunction = Callable[[Cluster, Period], Decimal | None]
 DERIVED: dict[str, DerivedFunction] = {}
+# The collaboration network of the cluster's projects (density, reach of followers, bridges, …).
+DERIVED.update(NETWORK_KPIS)
 
 # A reported value further than this from the derived one (relative, or 1 unit absolute) is flagged.
 RELATIVE_TOLERANCE = Decimal("0.05")
