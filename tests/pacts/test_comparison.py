@@ -180,3 +180,17 @@ def test_programme_pdf_lists_the_clusters_furthest_behind_beyond_the_limit(
     # Alpha is further behind over all its KPIs (0.58 against 0.60): it alone is listed.
     assert _row(data, "alpha").overall[0] < _row(data, "beta").overall[0]
     assert not short["all_listed"] and [c["cluster"].slug for c in short["clusters"]] == ["alpha"]
+
+
+def test_default_year_is_the_newest_with_enough_reports():
+    # The demo's case: every cluster reported 2022–2024, one has its 2025 report accepted.
+    assert scorecards.default_year({2022: 7, 2023: 7, 2024: 6, 2025: 1}) == 2024
+    assert scorecards.default_year({2022: 2, 2023: 1}) == 2023  # half of the best counts
+    assert scorecards.default_year({}) is None
+
+
+def test_comparison_page_opens_on_the_default_year(client, reported, beta, officer):
+    client.force_login(officer)
+    assert scorecards.comparison_year_counts() == {2022: 1, 2023: 2}
+    html = client.get(reverse("pacts:comparison")).content.decode()
+    assert "The programme in 2023" in html

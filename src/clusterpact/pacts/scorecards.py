@@ -28,8 +28,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import FloatField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Count, FloatField, Q, QuerySet
+from django.db.models.functions import Cast, ExtractYear
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import get_format
@@ -548,18 +548,30 @@ def _summaries(
     )
 
 
+def comparison_year_counts() -> dict[int, int]:
+    """Per calendar year in which accepted report periods ended: how many pacts they cover."""
+    return dict(
+        Report.objects.filter(status=ReportStatus.ACCEPTED)
+        .order_by()
+        .annotate(ended=ExtractYear("period_end"))
+        .values("ended")
+        .annotate(pacts=Count("pact_id", distinct=True))
+        .values_list("ended", "pacts")
+    )
+
+
 def comparison_years() -> list[int]:
     """Calendar years in which an accepted report period ended, newest first."""
-    return sorted(
-        {
-            d.year
-            for d in Report.objects.filter(status=ReportStatus.ACCEPTED)
-            .order_by()
-            .values_list("period_end", flat=True)
-            .distinct()
-        },
-        reverse=True,
-    )
+    return sorted(comparison_year_counts(), reverse=True)
+
+
+def default_year(counts: dict[int, int]) -> int | None:
+    """The newest year with accepted reports for at least half as many pacts as the best year:
+    the newest year alone often has a few early reports only, which would compare little."""
+    if not counts:
+        return None
+    most = max(counts.values())
+    return max(year for year, n in counts.items() if 2 * n >= most)
 
 
 def compute_comparison(year: int) -> Comparison:

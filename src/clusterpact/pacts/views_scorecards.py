@@ -66,14 +66,15 @@ def scorecard_export(request, slug, year, fmt):
     return _attachment(exports.scorecard_xlsx(card), fmt, name)
 
 
-def _year(request, years: list[int]) -> int | None:
+def _years(request) -> tuple[list[int], int | None]:
+    """The years to choose from (newest first) and the one asked for, else the default."""
+    counts = scorecards.comparison_year_counts()
+    years = sorted(counts, reverse=True)
     try:
         wanted = int(request.GET.get("year", ""))
     except ValueError:
         wanted = None
-    if wanted in years:
-        return wanted
-    return years[0] if years else None
+    return years, wanted if wanted in counts else scorecards.default_year(counts)
 
 
 def _sorted_rows(rows, sort: str):
@@ -110,8 +111,7 @@ def _dimension_headers() -> list[dict]:
 def comparison(request):
     if not scorecards.can_compare(request.user):
         raise PermissionDenied
-    years = scorecards.comparison_years()
-    year = _year(request, years)
+    years, year = _years(request)
     context = {"years": years, "year": year, "dimensions": _dimension_headers()}
     if year is not None:
         data = scorecards.comparison(year)
@@ -173,8 +173,7 @@ def public_comparison(request):
     A cluster with fewer than three active members is listed without figures (they would
     describe one or two firms); a status count below three clusters is hidden.
     """
-    years = scorecards.comparison_years()
-    year = _year(request, years)
+    years, year = _years(request)
     context = {
         "years": years,
         "year": year,
