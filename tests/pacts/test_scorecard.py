@@ -283,3 +283,23 @@ def test_cached_scorecard_page_follows_an_acceptance(
     domain.accept_report(_report(reported, 2024), user=officer)
     after = client.get(url).content.decode()
     assert ">2024</a>" in after and '<td class="num">100</td>' in after
+
+
+def test_status_rule_on_the_page_follows_the_settings(
+    client, settings, reported, cluster_a, officer
+):
+    settings.PACTS_SCORECARD_ON_TRACK = 0.95
+    settings.PACTS_SCORECARD_AT_RISK = 0.5
+    client.force_login(officer)
+    html = client.get(reverse("pacts:scorecard", args=[cluster_a.slug])).content.decode()
+    assert "On track from 95 % of the planned progress" in html and "at risk from 50 %" in html
+    # 2022 met its target (1.0, on track); 2023 at 0.75 is still at risk from 50 %.
+    cells = {
+        c.year: c for c in _row(scorecards.cluster_scorecard(cluster_a), "collab-projects").cells
+    }
+    assert cells[2022].status == "on_track" and cells[2023].status == "at_risk"
+    settings.PACTS_SCORECARD_AT_RISK = 0.8
+    cells = {
+        c.year: c for c in _row(scorecards.cluster_scorecard(cluster_a), "collab-projects").cells
+    }
+    assert cells[2023].status == "off_track"

@@ -274,6 +274,14 @@ class Scorecard:
         return sorted({c.year for r in self.rows for c in r.cells if c.value is not None})
 
     @property
+    def on_track_percent(self) -> int:
+        return round(thresholds().on_track * 100)
+
+    @property
+    def at_risk_percent(self) -> int:
+        return round(thresholds().at_risk * 100)
+
+    @property
     def export_years(self) -> list[int]:
         """Years with accepted figures, newest first: one yearly report each."""
         return list(reversed(self.reported_years))
