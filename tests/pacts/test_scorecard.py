@@ -303,3 +303,31 @@ def test_status_rule_on_the_page_follows_the_settings(
         c.year: c for c in _row(scorecards.cluster_scorecard(cluster_a), "collab-projects").cells
     }
     assert cells[2023].status == "off_track"
+
+
+def test_scorecard_and_comparison_pages_query_counts_do_not_grow(
+    client, pact, cluster_a, manager_a, officer, members_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    urls = [
+        reverse("pacts:scorecard", args=[cluster_a.slug]),
+        reverse("pacts:comparison") + "?year=2022",
+        reverse("pacts:public-comparison") + "?year=2022",
+    ]
+
+    def counts():
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    _accept(_report(pact, 2022), manager_a, officer)
+    one = counts()
+    _accept(_report(pact, 2023), manager_a, officer)
+    _accept(_report(pact, 2024), manager_a, officer)
+    assert counts() == one
