@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from clusterpact.pacts import domain, scorecards
 from clusterpact.pacts.models import Dimension
+from clusterpact.pacts.periods import target_year
 
 from .conftest import VALID, full_targets
 
@@ -165,12 +166,12 @@ def test_numbers_print_like_floatformat_in_the_language():
     assert scorecards.number_text(None) == "—"
 
 
-def test_pact_year_of_a_period():
+def test_target_year_of_a_period():
     start = dt.date(2022, 7, 1)
-    assert scorecards.pact_year(start, 5, dt.date(2022, 12, 31)) == 2022
-    assert scorecards.pact_year(start, 5, dt.date(2023, 6, 30)) == 2022
-    assert scorecards.pact_year(start, 5, dt.date(2023, 7, 1)) == 2023
-    assert scorecards.pact_year(start, 5, dt.date(2027, 6, 30)) == 2026  # the term-long period
+    assert target_year(start, 5, dt.date(2022, 12, 31)) == 2022
+    assert target_year(start, 5, dt.date(2023, 6, 30)) == 2022
+    assert target_year(start, 5, dt.date(2023, 7, 1)) == 2023
+    assert target_year(start, 5, dt.date(2027, 6, 30)) == 2026  # the term-long period
 
 
 # --- pages ------------------------------------------------------------------

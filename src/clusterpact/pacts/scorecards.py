@@ -56,6 +56,7 @@ from .models import (
     ReportValue,
     Target,
 )
+from .periods import target_year
 from .permissions import can_read_pacts
 
 DIMENSIONS: tuple[str, ...] = tuple(Dimension.values)
@@ -151,15 +152,6 @@ def can_compare(user) -> bool:
 # --------------------------------------------------------------------------
 # Years and periods
 # --------------------------------------------------------------------------
-
-
-def pact_year(start: dt.date, term_years: int, period_end: dt.date) -> int:
-    """The target year (named by the calendar year it starts in) in which a period ends."""
-    months = (period_end.year - start.year) * 12 + period_end.month - start.month
-    if period_end.day < start.day:
-        months -= 1
-    index = min(max(months // 12, 0), term_years - 1)
-    return start.year + index
 
 
 def _latest_accepted(rows: Iterable[tuple]) -> dict[tuple[int, dt.date], tuple]:
@@ -407,7 +399,7 @@ def cluster_scorecard(
     ):
         _id, pact_id, _start, _version, end = period_of[report_id]
         pact = by_pact[pact_id]
-        values[(pact_id, kpi_id)][pact_year(pact.start, pact.term_years, end)].append(value)
+        values[(pact_id, kpi_id)][target_year(pact.start, pact.term_years, end)].append(value)
 
     table = badges()
     separator = get_format("DECIMAL_SEPARATOR")
@@ -597,7 +589,7 @@ def compute_comparison(year: int) -> Comparison:
     }
     kpis = {k.pk: k for k in Kpi.objects.all()}
     agreed: dict[tuple[int, int], dict[int | None, float]] = defaultdict(dict)
-    for pact_id, kpi_id, target_year, value in (
+    for pact_id, kpi_id, agreed_year, value in (
         Target.objects.filter(pact_kpi__pact__in=scope, is_current=True)
         .filter(Q(year=year) | Q(year__isnull=True))
         .order_by()  # unordered: the model's order joins the catalogue and sorts 90,000 rows
@@ -605,7 +597,7 @@ def compute_comparison(year: int) -> Comparison:
         .values_list("pact_kpi__pact_id", "pact_kpi__kpi_id", "year", "number")
     ):
         if pact_id in pacts:
-            agreed[(pact_id, kpi_id)][target_year] = value
+            agreed[(pact_id, kpi_id)][agreed_year] = value
     # Periods of pact year ``year`` end between its first day and a year after its last.
     accepted = Report.objects.filter(
         pact__in=scope,
@@ -615,7 +607,7 @@ def compute_comparison(year: int) -> Comparison:
     latest = _latest_accepted(
         row
         for row in accepted.values_list("id", "pact_id", "period_start", "version", "period_end")
-        if row[1] in pacts and pact_year(*pacts[row[1]][1:], row[4]) == year
+        if row[1] in pacts and target_year(*pacts[row[1]][1:], row[4]) == year
     )
     wanted = {row[0]: row[1] for row in latest.values()}
     values: dict[tuple[int, int], list[float | None]] = defaultdict(list)
