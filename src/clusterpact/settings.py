@@ -256,6 +256,13 @@ PACTS_REPORT_DUE_MONTHS = envint("PACTS_REPORT_DUE_MONTHS", 3)
 PACTS_REMINDER_DAYS = envint("PACTS_REMINDER_DAYS", 14)
 # The largest evidence file attached to a reported value.
 PACTS_EVIDENCE_MAX_BYTES = envint("PACTS_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Scorecard status: achievement (1 = target met) from which a KPI is on track, at risk; the
+# cap clips one KPI's achievement when averaging across KPIs and clusters (docs/methods/scorecard.md).
+PACTS_SCORECARD_ON_TRACK = float(os.environ.get("PACTS_SCORECARD_ON_TRACK", "0.9"))
+PACTS_SCORECARD_AT_RISK = float(os.environ.get("PACTS_SCORECARD_AT_RISK", "0.6"))
+PACTS_SCORECARD_CAP = float(os.environ.get("PACTS_SCORECARD_CAP", "1.5"))
+# Clusters listed one by one in the programme PDF (the furthest behind first); Excel holds all.
+PACTS_PROGRAMME_PDF_CLUSTERS = envint("PACTS_PROGRAMME_PDF_CLUSTERS", 100)
 # The site's address, for links in mails (e.g. https://clusters.example.eu); empty: relative links.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 

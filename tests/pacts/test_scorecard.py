@@ -253,6 +253,19 @@ def test_yearly_report_pdf(client, reported, cluster_a, officer):
     )
 
 
+def test_yearly_report_carries_the_collaboration_network_of_the_year(reported, cluster_a, officer):
+    from django.template.loader import render_to_string
+
+    from clusterpact.pacts import exports
+
+    card = scorecards.cluster_scorecard(cluster_a, charts=True)
+    context = exports.yearly_report_context(card, 2023)
+    assert context["network"].cluster == cluster_a and context["network"].year == 2023
+    with translation.override("en"):
+        html = render_to_string("pacts/report_pdf.html", context)
+    assert "Collaboration network in 2023" in html
+
+
 def test_every_demo_cluster_has_a_scorecard_with_statuses(client, db):
     from clusterpact.accounts.models import Role, User
     from clusterpact.demo.loader import load_demo

@@ -256,3 +256,19 @@ def test_target_form_round_trips_in_dutch(client, officer, draft_pact):
     assert response.status_code == 302
     target = draft_pact.pact_kpis.get(kpi__code="project-budget").targets.get(year=2022)
     assert target.value == Decimal("1200000.5")
+
+
+def test_a_pact_links_its_scorecard_and_the_agency_finds_the_comparison(
+    client, officer, manager_a, signed_pact
+):
+    scorecard = reverse("pacts:scorecard", args=[signed_pact.cluster.slug])
+    comparison = reverse("pacts:comparison")
+    client.force_login(manager_a)
+    assert (
+        f'href="{scorecard}"'
+        in client.get(reverse("pacts:pact-detail", args=[signed_pact.pk])).content.decode()
+    )
+    assert client.get(scorecard).status_code == 200
+    assert f'href="{comparison}"' not in client.get(reverse("pacts:pact-list")).content.decode()
+    client.force_login(officer)
+    assert f'href="{comparison}"' in client.get(reverse("pacts:pact-list")).content.decode()

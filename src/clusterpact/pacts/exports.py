@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from clusterpact.landscape.kpis import network_summary
+
 from . import scorecards
 from .models import Aggregation, Direction
 
@@ -46,13 +48,21 @@ def as_image(svg: str) -> SafeString:
 
 def yearly_report_pdf(card: scorecards.Scorecard, year: int) -> bytes:
     """One cluster's year: the integral view per dimension, each KPI's value against baseline,
-    target and term so far, and its trend chart over every pact."""
+    target and term so far, its trend chart over every pact, and the collaboration network."""
+    return _pdf("pacts/report_pdf.html", yearly_report_context(card, year))
+
+
+def yearly_report_context(card: scorecards.Scorecard, year: int) -> dict:
     view = card.year_view(year)
     view["dimension_image"] = as_image(view["dimension_chart"])
     for item in view["rows"]:
         item["image"] = as_image(item["row"].chart)
-    context = {"card": card, "view": view, "today": timezone.localdate()}
-    return _pdf("pacts/report_pdf.html", context)
+    return {
+        "card": card,
+        "view": view,
+        "today": timezone.localdate(),
+        "network": network_summary(card.cluster, year),
+    }
 
 
 def programme_pdf_clusters() -> int:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from clusterpact.accounts.audit import history_for
 from clusterpact.registry.permissions import clusters_for
 
-from . import domain
+from . import domain, scorecards
 from .forms import CommentForm, EvidenceForm, PactForm
 from .models import Kpi, ReportStatus, Target
 from .periods import target_year
@@ -47,7 +47,11 @@ def pact_list(request):
     return render(
         request,
         "pacts/pact_list.html",
-        {"page": _page(request, pacts), "can_manage": can_manage_pacts(request.user)},
+        {
+            "page": _page(request, pacts),
+            "can_manage": can_manage_pacts(request.user),
+            "can_compare": scorecards.can_compare(request.user),
+        },
     )
 
 
