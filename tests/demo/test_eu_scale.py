@@ -129,3 +129,19 @@ def test_generate_eu_scale_command_refuses_a_second_landscape():
     assert "2 clusters, 20 organisations, 30 memberships" in out.getvalue()
     with pytest.raises(CommandError, match="already loaded"):
         call_command("generate_eu_scale", "--clusters=2", "--organisations=20", "--memberships=30")
+
+
+@pytest.mark.django_db
+def test_generate_eu_scale_command_adds_ten_years_of_reports_on_request():
+    from clusterpact.pacts.models import Pact, Report
+
+    call_command(
+        "generate_eu_scale",
+        "--clusters=2",
+        "--organisations=20",
+        "--memberships=30",
+        "--reports",
+        stdout=io.StringIO(),
+    )
+    assert Pact.objects.count() == 4
+    assert Report.objects.filter(status="accepted").count() == 2 * 10

@@ -19,8 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--organisations", type=int, default=eu_scale.ORGANISATIONS)
         parser.add_argument("--memberships", type=int, default=eu_scale.MEMBERSHIPS)
         parser.add_argument("--seed", type=int, default=eu_scale.SEED)
+        parser.add_argument(
+            "--reports",
+            action="store_true",
+            help="Also give every cluster two signed pacts and ten years of accepted reports "
+            f"with {eu_scale.KPIS} KPIs (the scorecard benchmark's data set).",
+        )
 
-    def handle(self, *args, clusters, organisations, memberships, seed, **options):
+    def handle(self, *args, clusters, organisations, memberships, seed, reports, **options):
         try:
             eu_scale.generate_eu_scale(
                 clusters=clusters,
@@ -29,5 +35,7 @@ class Command(BaseCommand):
                 seed=seed,
                 stdout=self.stdout,
             )
+            if reports:
+                eu_scale.generate_eu_reports(stdout=self.stdout)
         except ValueError as error:
             raise CommandError(str(error)) from error
