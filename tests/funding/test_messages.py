@@ -151,3 +151,16 @@ def test_figures_read_in_the_locale_with_labels_for_codes_and_booleans():
     with translation.override("nl"):
         assert figure_rows(figures)[0][1] == "600.000"
         assert figure_rows(figures)[1][1] == "0,60"
+
+
+def test_a_provision_is_named_in_the_readers_language():
+    from django.utils import translation
+
+    from clusterpact.funding.messages import legal_basis
+
+    with translation.override("nl"):
+        assert legal_basis("GBER art. 27(9)") == "AGVV art. 27(9)"
+        assert legal_basis("GBER") == "AGVV"
+        assert legal_basis("GBERX art. 1") == "GBERX art. 1"
+    with translation.override("en"):
+        assert legal_basis("GBER art. 27(9)") == "GBER art. 27(9)"

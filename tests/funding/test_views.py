@@ -52,9 +52,9 @@ def test_breach_shows_with_article_and_passes_after_correction(
     page = client.get("/funding/clusters/alpha/")
     rows = {r["check"]: r for r in page.context["panel"]}
     assert rows["operating_aid_intensity"]["status"] == "breach"
-    assert rows["operating_aid_intensity"]["legal_basis"] == "GBER art. 27(9)"
+    assert rows["operating_aid_intensity"]["legal_basis"] == "AGVV art. 27(9)"
     html = page.content.decode()
-    assert "GBER art. 27(9)" in html and "exceeds 50" in html
+    assert "AGVV art. 27(9)" in html and "overschrijdt 50,00 %" in html
 
     response = client.post(
         f"/funding/clusters/alpha/grants/{grant.pk}/",

@@ -139,7 +139,7 @@ def test_comparison_puts_the_four_side_by_side(client, officer, draft_a):
     codes = ("project-funding", "merge", "continue", "transition")
     positions = [header.index(f'data-scenario="{code}"') for code in codes]
     assert positions == sorted(positions)
-    shares = html.split("Ranks first under perturbation")[1].split("</tr>")[0]
+    shares = html.split("Eerste bij verstoring")[1].split("</tr>")[0]
     assert shares.count(" %</td>") == 4
     assert "VARIO verkiest grotendeels" in html  # the seed's reasoning, in Dutch by default
 
@@ -178,7 +178,7 @@ def test_evidence_panel_names_source_and_year(client, officer, draft_a):
     html = client.get(draft_a.get_absolute_url()).content.decode()
     panel = html.split('id="evidence-h"')[1].split("</aside>")[0]
     assert "2026-12-31" in panel  # the end of the 10-year period, from the funding records
-    assert "GBER art. 27(7)" in panel
+    assert "AGVV art. 27(7)" in panel
     # Public money 2017–2026: 10 × 400,000 basic funding + 3 × 300,000 project funds.
     assert "4.900.000" in panel
 

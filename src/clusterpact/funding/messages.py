@@ -114,3 +114,21 @@ def verdict_message(verdict) -> str:
     """The translated sentence of a :class:`~clusterpact.rules.state_aid.Verdict` or what-if
     failure (both carry ``code``, ``params`` and the English ``message``)."""
     return render(verdict.code, verdict.params, verdict.message)
+
+
+# The rules engine names its provisions in English; these are the words a reader of another
+# language expects instead (the numbers of articles and paragraphs are the same everywhere).
+_LEGAL_NAMES = {
+    "GBER": gettext_lazy("GBER"),
+    "Flemish cluster scheme (Besluit 4 March 2016)": gettext_lazy(
+        "Flemish cluster scheme (Besluit 4 March 2016)"
+    ),
+}
+
+
+def legal_basis(text: str) -> str:
+    """A provision cited by a verdict (``GBER art. 27(9)``) in the reader's language."""
+    for name, translated in _LEGAL_NAMES.items():
+        if text == name or text.startswith(name + " "):
+            return str(translated) + text[len(name) :]
+    return text

@@ -15,7 +15,7 @@ from clusterpact.charts import paired_column_chart
 
 from . import domain, exports
 from .forms import GrantForm, GrantYearFormSet, WhatIfForm, year_initial
-from .messages import figure_rows, verdict_message
+from .messages import figure_rows, legal_basis, verdict_message
 from .models import Grant
 from .permissions import (
     can_read_funding,
@@ -60,7 +60,7 @@ def panel_rows(verdicts) -> list[dict]:
             "status_label": str(STATUS_LABELS[v.status.value]),
             "message": verdict_message(v),
             "figures": figure_rows(v.figures),
-            "legal_basis": v.legal_basis,
+            "legal_basis": legal_basis(v.legal_basis),
             "ruleset": v.ruleset,
             "grant_id": v.grant_id,
         }
