@@ -10,7 +10,7 @@ first with an empty cache and then cached::
     DATABASE_URL=postgres://postgres@127.0.0.1:PORT/clusterpact_bench \\
       .venv/bin/python -m django migrate --settings=tests.settings
     DATABASE_URL=postgres://postgres@127.0.0.1:PORT/clusterpact_bench \\
-      .venv/bin/python -m tests.landscape.eu_scale_timing
+      .venv/bin/python benchmarks/bench_landscape.py
 
 A database that already holds the landscape is reused (only the timing runs).
 """
@@ -21,7 +21,10 @@ import os
 import random
 import sys
 import time
+from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ.setdefault("CLUSTERPACT_TESTING", "1")
 
