@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_assessments_follow_the_advice_but_not_everywhere(client):
-    load_demo(stdout=io.StringIO())
-    assert load_demo_scenarios(io.StringIO()) == 7
+    load_demo(stdout=io.StringIO())  # loads the scenarios among the module demos
     assert load_demo_scenarios(io.StringIO()) == 0  # idempotent
     assessments = Assessment.objects.select_related("cluster")
     assert assessments.count() == 7
