@@ -96,7 +96,7 @@ def naive_scorecard(cluster) -> list:
     """The peer: per pact and KPI, one query for its targets and one for its accepted values."""
     from clusterpact.analysis import scorecard as rule
     from clusterpact.pacts.models import Pact, ReportValue, Target
-    from clusterpact.pacts.scorecards import pact_year
+    from clusterpact.pacts.periods import target_year
 
     scores = []
     for pact in Pact.objects.filter(cluster=cluster, status="signed").order_by("start"):
@@ -114,7 +114,7 @@ def naive_scorecard(cluster) -> list:
                 .select_related("report")
                 .order_by("report__period_start")
             ):
-                year = pact_year(pact.start, pact.term_years, value.report.period_end)
+                year = target_year(pact.start, pact.term_years, value.report.period_end)
                 values[year].append(None if value.value is None else float(value.value))
             scores.append(
                 rule.score_kpi(
