@@ -36,10 +36,10 @@ from clusterpact.registry.imports import (
     Column,
     Problem,
     Row,
+    RowReader,
     TableSpec,
-    _RowReader,
-    _vocabulary,
     read_table,
+    vocabulary,
     write_csv,
     write_xlsx,
 )
@@ -192,7 +192,7 @@ class _Lookups:
         for organisation in Organisation.objects.filter(foreign_identifier__in=texts):
             self.by_identifier.setdefault(organisation.foreign_identifier, []).append(organisation)
 
-    def organisation(self, cells: _RowReader, column: str) -> Organisation | None:
+    def organisation(self, cells: RowReader, column: str) -> Organisation | None:
         text = cells.text(column)
         if not text:
             return None
@@ -220,7 +220,7 @@ class _Lookups:
             )
         return found
 
-    def cluster(self, cells: _RowReader, column: str, text: str) -> Cluster | None:
+    def cluster(self, cells: RowReader, column: str, text: str) -> Cluster | None:
         found = self.clusters.get(text.strip().lower())
         if found is None:
             cells.problem(
@@ -233,10 +233,10 @@ class _Lookups:
 @functools.cache
 def _words(choices) -> dict[str, str]:
     # Codes and the English and Dutch labels of ``choices``, matched without case.
-    return _vocabulary(choices, {})
+    return vocabulary(choices, {})
 
 
-def _choice(cells: _RowReader, column: str, choices, default: str | None = None) -> str:
+def _choice(cells: RowReader, column: str, choices, default: str | None = None) -> str:
     if cells.row.values.get(column) is None and default is not None:
         return default
     return cells.choice(column, _words(choices), [v for v in choices.values if v])
@@ -273,7 +273,7 @@ def _sorted(problems: Iterable[Problem], columns: Sequence[str]) -> tuple[Proble
 
 
 def _parse_grant(row: Row, problems: list[Problem], lookups: _Lookups) -> GrantItem | None:
-    cells = _RowReader(row, problems)
+    cells = RowReader(row, problems)
     reference = cells.text("reference", required=True, max_length=60)
     slug = cells.text("cluster", required=True)
     cluster = lookups.cluster(cells, "cluster", slug) if slug else None
@@ -479,7 +479,7 @@ def commit_grants(preview: Preview, *, user) -> int:
 
 
 def _parse_project(row: Row, problems: list[Problem], lookups: _Lookups) -> ProjectItem | None:
-    cells = _RowReader(row, problems)
+    cells = RowReader(row, problems)
     title = cells.text("title", required=True, max_length=255)
     kind = _choice(cells, "kind", ProjectKind)
     clusters = []

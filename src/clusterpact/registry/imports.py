@@ -495,13 +495,15 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
-def _vocabulary(choices, dutch: Mapping[str, str]) -> dict[str, str]:
-    vocabulary = {key.casefold(): value for key, value in dutch.items()}
+def vocabulary(choices, dutch: Mapping[str, str]) -> dict[str, str]:
+    """Every spelling a cell may use for a choice (its code, its English and Dutch labels,
+    and the extra Dutch words given), case-folded, mapped to the code."""
+    words = {key.casefold(): value for key, value in dutch.items()}
     for language in ("en", "nl"):
         with translation.override(language):
-            vocabulary.update({str(label).casefold(): code for code, label in choices.choices})
-    vocabulary.update({code.casefold(): code for code in choices.values})
-    return vocabulary
+            words.update({str(label).casefold(): code for code, label in choices.choices})
+    words.update({code.casefold(): code for code in choices.values})
+    return words
 
 
 @dataclass(frozen=True)
@@ -589,7 +591,7 @@ class CommitResult:
     years: int
 
 
-class _RowReader:
+class RowReader:
     """Parses one row's cells, recording a problem per bad cell instead of raising."""
 
     def __init__(self, row: Row, problems: list[Problem]):
@@ -727,7 +729,7 @@ def _as_decimal(value: object) -> Decimal | None:
 def _parse_member_row(
     row: Row, problems: list[Problem], helix: Mapping[str, str], kinds: Mapping[str, str]
 ) -> MemberRow | None:
-    cells = _RowReader(row, problems)
+    cells = RowReader(row, problems)
     this_year = timezone.localdate().year
     name = cells.text("name", required=True, max_length=255)
     country = cells.text("country", required=True).upper()
@@ -815,7 +817,7 @@ def _parse_member_row(
     )
 
 
-def _parse_figures(cells: _RowReader, this_year: int) -> YearFigures | None:
+def _parse_figures(cells: RowReader, this_year: int) -> YearFigures | None:
     if all(cells.row.values.get(column) is None for column in FIGURE_COLUMNS):
         return None
     year = cells.integer("year", minimum=1900, maximum=this_year)
@@ -984,8 +986,8 @@ def preview_members(data: bytes, *, filename: str, cluster: Cluster) -> MemberIm
     notes: list[Problem] = []
     rows: list[MemberRow] = []
     if table.rows:
-        helix = _vocabulary(HelixRole, _DUTCH_HELIX)
-        kinds = _vocabulary(OrganisationKind, _DUTCH_KIND)
+        helix = vocabulary(HelixRole, _DUTCH_HELIX)
+        kinds = vocabulary(OrganisationKind, _DUTCH_KIND)
         for row in table.rows:
             parsed = _parse_member_row(row, problems, helix, kinds)
             if parsed is not None:
