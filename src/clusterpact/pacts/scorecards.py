@@ -353,7 +353,9 @@ def _dimension_chart(dimensions: list[DimensionRow]) -> SafeString:
         Bar(d.label, d.percent or 0, f"{d.percent} %" if d.percent is not None else "—")
         for d in dimensions
     ]
-    return bar_chart(_("Achievement per dimension, as a percentage of the planned progress"), bars, width=520)
+    return bar_chart(
+        _("Achievement per dimension, as a percentage of the planned progress"), bars, width=520
+    )
 
 
 def cluster_scorecard(
@@ -758,4 +760,6 @@ def programme_chart(summaries: list[tuple[str, rule.Summary]]) -> SafeString:
         )
         for code, s in summaries
     ]
-    return bar_chart(_("Achievement per dimension, as a percentage of the planned progress"), bars, width=520)
+    return bar_chart(
+        _("Achievement per dimension, as a percentage of the planned progress"), bars, width=520
+    )
