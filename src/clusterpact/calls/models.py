@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterpact.accounts import audit
+from clusterpact.bilingual import in_language
 from clusterpact.registry.models import HelixRole, Organisation
 
 SCORE_DIGITS = {"max_digits": 3, "decimal_places": 1}
@@ -180,7 +180,7 @@ class CallCriterion(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_nl
+        return in_language(self.name_nl, self.name_en)
 
     def clean(self) -> None:
         errors = {}

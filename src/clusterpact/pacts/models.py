@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterpact.accounts import audit
+from clusterpact.bilingual import in_language
 from clusterpact.registry.models import Cluster, TransitionPriority
 
 
@@ -146,11 +146,11 @@ class Kpi(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_nl if get_language() == "nl" else self.name_en
+        return in_language(self.name_nl, self.name_en)
 
     @property
     def definition(self) -> str:
-        return self.definition_nl if get_language() == "nl" else self.definition_en
+        return in_language(self.definition_nl, self.definition_en)
 
 
 @audit.register

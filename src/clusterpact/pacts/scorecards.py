@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from clusterpact.accounts.models import Role
 from clusterpact.analysis import scorecard as rule
+from clusterpact.bilingual import in_language
 from clusterpact.charts import Bar, Line, bar_chart, line_chart
 from clusterpact.registry.models import Cluster
 from clusterpact.registry.permissions import clusters_for, is_agency
@@ -514,7 +515,7 @@ class ProgrammeKpi(NamedTuple):
 
     @property
     def name(self) -> str:
-        return self.name_nl if get_language() == "nl" else self.name_en
+        return in_language(self.name_nl, self.name_en)
 
 
 @dataclass(frozen=True)

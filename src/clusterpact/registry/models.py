@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterpact.accounts import audit
+from clusterpact.bilingual import in_language
 from clusterpact.rules import enterprise_number, nace
 from clusterpact.rules.sme import YOUNG_FIRM_MAX_AGE
 
@@ -262,7 +262,7 @@ class TransitionPriority(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self) -> str:
-        return self.name_en if get_language() == "en" else self.name_nl
+        return in_language(self.name_nl, self.name_en)
 
 
 class ClusterQuerySet(models.QuerySet):

@@ -12,18 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from clusterpact.accounts import audit
+from clusterpact.bilingual import in_language
 from clusterpact.registry.models import Cluster
 
 SCORE_MIN, SCORE_MAX = 0, 5
-
-
-def _in_language(nl: str, en: str) -> str:
-    # Dutch is the default language; any other language reads the English text.
-    return nl if (get_language() or "nl").startswith("nl") else en
 
 
 class FundingModel(models.TextChoices):
@@ -79,15 +74,15 @@ class Scenario(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_nl, self.name_en)
+        return in_language(self.name_nl, self.name_en)
 
     @property
     def description(self) -> str:
-        return _in_language(self.description_nl, self.description_en)
+        return in_language(self.description_nl, self.description_en)
 
     @property
     def reasoning(self) -> str:
-        return _in_language(self.reasoning_nl, self.reasoning_en)
+        return in_language(self.reasoning_nl, self.reasoning_en)
 
 
 @audit.register
@@ -114,11 +109,11 @@ class ScenarioCriterion(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self.name_nl, self.name_en)
+        return in_language(self.name_nl, self.name_en)
 
     @property
     def help(self) -> str:
-        return _in_language(self.help_nl, self.help_en)
+        return in_language(self.help_nl, self.help_en)
 
 
 class AssessmentStatus(models.TextChoices):
