@@ -1,24 +1,18 @@
 """Import of grants and projects (upload, preview, commit) and the import templates.
 
-As in the member import (``registry/views_transfer.py``): the uploaded file
-waits in the default storage under ``imports/<random hex>`` between preview
-and commit; the session maps the token to the import kind, the file name and
-the user, and the file is read and checked again at commit time, since the
-register may have changed meanwhile. Only the agency imports.
+As in the member import (``registry/views_transfer.py``): between preview and
+commit the uploaded file waits as a pending upload (``registry.pending_uploads``)
+scoped to the import kind, and is read and checked again at commit time, since
+the register may have changed meanwhile. Only the agency imports.
 """
 
 from __future__ import annotations
-
-import re
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from clusterpact.registry import pending_uploads
+
 from . import imports
 from .permissions import can_read_funding, can_record_projects
 
 SESSION_KEY = "funding_imports"
-STASH_DIR = "imports"
-MAX_PENDING = 3
 MAX_PROBLEMS_SHOWN = 1000
 KINDS = {
     "grants": (imports.preview_grants, imports.commit_grants),
@@ -41,7 +35,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 class ImportForm(forms.Form):
@@ -56,42 +49,6 @@ def _require_importer(request, kind: str | None = None) -> None:
         raise Http404
     if not can_record_projects(request.user):
         raise PermissionDenied
-
-
-def _stash(request, kind: str, filename: str, data: bytes) -> str:
-    token = uuid.uuid4().hex
-    stored = default_storage.save(f"{STASH_DIR}/{token}", ContentFile(data))
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"kind": kind, "filename": filename, "stored": stored, "user": request.user.pk}
-    while len(pending) > MAX_PENDING:
-        _delete_stored(pending.pop(next(iter(pending)))["stored"])
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _take_stash(request, kind: str, token: str):
-    """The stashed upload for ``token`` if it belongs to this session, user and import kind."""
-    if not _TOKEN.match(token or ""):
-        return None
-    pending = request.session.get(SESSION_KEY, {})
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry is None:
-        return None
-    if entry["kind"] != kind or entry["user"] != request.user.pk:
-        _delete_stored(entry["stored"])
-        return None
-    if not default_storage.exists(entry["stored"]):
-        return None
-    with default_storage.open(entry["stored"], "rb") as stored:
-        data = stored.read()
-    _delete_stored(entry["stored"])
-    return entry["filename"], data
-
-
-def _delete_stored(name: str) -> None:
-    if default_storage.exists(name):
-        default_storage.delete(name)
 
 
 _LABELS = {"grants": gettext_lazy("Grant file"), "projects": gettext_lazy("Project file")}
@@ -169,7 +126,11 @@ def import_preview(request, kind):
     else:
         data = upload.read()
         preview = preview_fn(data, filename=upload.name)
-    token = _stash(request, kind, upload.name, data) if preview.is_clean else None
+    token = (
+        pending_uploads.keep(request, SESSION_KEY, {"kind": kind}, upload.name, data)
+        if preview.is_clean
+        else None
+    )
     return _page(request, kind=kind, preview=preview, token=token)
 
 
@@ -178,7 +139,9 @@ def import_preview(request, kind):
 def import_commit(request, kind):
     """Check the stashed file again and, if still clean, save it all."""
     _require_importer(request, kind)
-    stashed = _take_stash(request, kind, request.POST.get("token", ""))
+    stashed = pending_uploads.take(
+        request, SESSION_KEY, {"kind": kind}, request.POST.get("token", "")
+    )
     if stashed is None:
         messages.error(
             request, _("This import is no longer available; please upload the file again.")

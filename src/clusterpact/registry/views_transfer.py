@@ -1,25 +1,17 @@
 """Member import (upload, preview, commit), member export and the import template.
 
-Between preview and commit the uploaded file waits in the default storage under
-``imports/<random hex>``; the session maps that token to the cluster, the file
-name and the storage name, so the browser only ever sends back a token that
-must already be in its own session. The file is read and checked again at
+Between preview and commit the uploaded file waits as a pending upload
+(``pending_uploads``) scoped to the cluster; it is read and checked again at
 commit time, since the register may have changed meanwhile.
 """
 
 from __future__ import annotations
-
-import datetime as dt
-import re
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,21 +20,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import imports
+from . import imports, pending_uploads
 from .permissions import can_change_cluster, get_cluster_for
 
 SESSION_KEY = "member_imports"
-STASH_DIR = "imports"
-STASH_LIFETIME = dt.timedelta(hours=24)
-# Pending uploads kept per session; older ones are dropped with their files.
-MAX_PENDING = 3
 # The preview table stays usable in a browser; the count above it is always complete.
 MAX_PROBLEMS_SHOWN = 1000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 class MemberImportForm(forms.Form):
@@ -63,66 +50,6 @@ def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
-
-
-def _stash(request, cluster, filename: str, data: bytes) -> str:
-    """Keep an uploaded file for the commit step; return the token the form sends back."""
-    _forget_stale_uploads()
-    token = uuid.uuid4().hex
-    stored = default_storage.save(f"{STASH_DIR}/{token}", ContentFile(data))
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {
-        "cluster": cluster.pk,
-        "filename": filename,
-        "stored": stored,
-        "user": request.user.pk,
-    }
-    while len(pending) > MAX_PENDING:
-        oldest = next(iter(pending))
-        _delete_stored(pending.pop(oldest)["stored"])
-    request.session[SESSION_KEY] = pending
-    return token
-
-
-def _take_stash(request, cluster, token: str):
-    """The stashed upload for ``token`` if it belongs to this session, user and cluster."""
-    pending = request.session.get(SESSION_KEY, {})
-    if not _TOKEN.match(token or ""):
-        return None
-    entry = pending.pop(token, None)
-    request.session[SESSION_KEY] = pending
-    if entry is None:
-        return None
-    if entry["cluster"] != cluster.pk or entry["user"] != request.user.pk:
-        _delete_stored(entry["stored"])
-        return None
-    if not default_storage.exists(entry["stored"]):
-        return None
-    with default_storage.open(entry["stored"], "rb") as stored:
-        data = stored.read()
-    _delete_stored(entry["stored"])
-    return entry["filename"], data
-
-
-def _delete_stored(name: str) -> None:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-
-
-def _forget_stale_uploads() -> None:
-    """Delete uploads left by previews that were never committed."""
-    try:
-        _, names = default_storage.listdir(STASH_DIR)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - STASH_LIFETIME
-    for name in names:
-        path = f"{STASH_DIR}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except FileNotFoundError:
-            continue
 
 
 def _preview_page(request, cluster, preview, form, token=None, status=200):
@@ -196,7 +123,11 @@ def member_import(request, slug):
     else:
         data = upload.read()
         preview = imports.preview_members(data, filename=upload.name, cluster=cluster)
-    token = _stash(request, cluster, upload.name, data) if preview.is_clean else None
+    token = (
+        pending_uploads.keep(request, SESSION_KEY, {"cluster": cluster.pk}, upload.name, data)
+        if preview.is_clean
+        else None
+    )
     return _preview_page(request, cluster, preview, MemberImportForm(), token)
 
 
@@ -205,7 +136,9 @@ def member_import(request, slug):
 def member_import_commit(request, slug):
     """Check the stashed file again and, if still clean, save it all; then back to the cluster."""
     cluster = _cluster_to_change(request, slug)
-    stashed = _take_stash(request, cluster, request.POST.get("token", ""))
+    stashed = pending_uploads.take(
+        request, SESSION_KEY, {"cluster": cluster.pk}, request.POST.get("token", "")
+    )
     if stashed is None:
         messages.error(
             request, _("This import is no longer available; please upload the file again.")
