@@ -132,3 +132,23 @@ def legal_basis(text: str) -> str:
         if text == name or text.startswith(name + " "):
             return str(translated) + text[len(name) :]
     return text
+
+
+# The name of each check and status of the rules engine, as pages, PDF and Excel show them.
+CHECK_LABELS = {
+    "regime": gettext_lazy("Regime in force"),
+    "recipient": gettext_lazy("Eligible recipient"),
+    "operating_aid_duration": gettext_lazy("Operating aid within 10 years"),
+    "operating_aid_intensity": gettext_lazy("Operating aid intensity"),
+    "investment_aid_intensity": gettext_lazy("Investment aid intensity"),
+    "cost_categories": gettext_lazy("Eligible cost categories"),
+    "notification_threshold": gettext_lazy("Notification threshold"),
+    "publication": gettext_lazy("Publication of awards"),
+    "yearly_ceiling": gettext_lazy("Yearly ceiling"),
+    "private_cofinancing": gettext_lazy("Private cofinancing"),
+}
+STATUS_LABELS = {
+    "ok": gettext_lazy("OK"),
+    "warning": gettext_lazy("Warning"),
+    "breach": gettext_lazy("Breach"),
+}

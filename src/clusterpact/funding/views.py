@@ -8,14 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clusterpact.charts import paired_column_chart
 
 from . import domain, exports
 from .forms import GrantForm, GrantYearFormSet, WhatIfForm, year_initial
-from .messages import figure_rows, legal_basis, verdict_message
+from .messages import CHECK_LABELS, STATUS_LABELS, figure_rows, legal_basis, verdict_message
 from .models import Grant
 from .permissions import (
     can_read_funding,
@@ -25,25 +24,6 @@ from .permissions import (
     funding_clusters_for,
     get_funding_cluster_for,
 )
-
-CHECK_LABELS = {
-    "regime": gettext_lazy("Regime in force"),
-    "recipient": gettext_lazy("Eligible recipient"),
-    "operating_aid_duration": gettext_lazy("Operating aid within 10 years"),
-    "operating_aid_intensity": gettext_lazy("Operating aid intensity"),
-    "investment_aid_intensity": gettext_lazy("Investment aid intensity"),
-    "cost_categories": gettext_lazy("Eligible cost categories"),
-    "notification_threshold": gettext_lazy("Notification threshold"),
-    "publication": gettext_lazy("Publication of awards"),
-    "yearly_ceiling": gettext_lazy("Yearly ceiling"),
-    "private_cofinancing": gettext_lazy("Private cofinancing"),
-}
-STATUS_LABELS = {
-    "ok": gettext_lazy("OK"),
-    "warning": gettext_lazy("Warning"),
-    "breach": gettext_lazy("Breach"),
-}
-
 
 # What needs attention comes first: a panel of dozens of "ok" rows must not hide a breach.
 _SEVERITY = {"breach": 0, "warning": 1, "ok": 2}

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from django.utils.translation import gettext as _
 
 from clusterpact.charts import Bar, bar_chart, paired_column_chart
-from clusterpact.funding.messages import verdict_message
-from clusterpact.funding.views import CHECK_LABELS
+from clusterpact.funding.messages import CHECK_LABELS, verdict_message
 
 from . import domain, projection
 from .models import Assessment, BudgetPlan, Scenario
